@@ -1,0 +1,31 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+/** Builds dist/ when it is missing or older than anything it is built from. */
+
+export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const distDir = join(repoRoot, 'dist');
+
+const SOURCES = ['web', 'public', 'vite.config.ts', 'package.json', 'package-lock.json'];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), stat.mtimeMs);
+}
+
+export function appIsStale(): boolean {
+  const built = join(distDir, 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  return SOURCES.some((source) => newestMtime(join(repoRoot, source)) > builtAt);
+}
+
+export async function buildAppIfStale(log: (message: string) => void = console.log): Promise<void> {
+  if (!appIsStale()) return;
+  log('Building the app…');
+  await build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
+}

@@ -1,0 +1,28 @@
+/** Display formats shared by every view. */
+
+const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDate(timestamp: number): string {
+  return dateFormat.format(new Date(timestamp));
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
+}
+
+export function pageLabel(pageStart: number, pageEnd = pageStart): string {
+  return pageEnd > pageStart ? `pages ${pageStart}–${pageEnd}` : `page ${pageStart}`;
+}

@@ -1,0 +1,47 @@
+import { isPdfName } from './sniff';
+
+/**
+ * Gathers the files a person dropped or picked. Files chosen one by one are all tried (a
+ * wrongly named PDF still works, and anything else gets a clear "not a PDF"); files that come
+ * from a folder are filtered to PDFs, since folders hold everything else too.
+ */
+
+export function pdfsFromFolder(files: Iterable<File>): File[] {
+  return Array.from(files).filter((f) => isPdfName(f.name) || f.type === 'application/pdf');
+}
+
+function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
+  return new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+}
+
+function fileOf(entry: FileSystemFileEntry): Promise<File> {
+  return new Promise((resolve, reject) => entry.file(resolve, reject));
+}
+
+async function filesInDirectory(directory: FileSystemDirectoryEntry): Promise<File[]> {
+  const reader = directory.createReader();
+  const files: File[] = [];
+  // readEntries returns at most ~100 entries a call: read until it returns none.
+  for (let batch = await readEntries(reader); batch.length > 0; batch = await readEntries(reader)) {
+    for (const entry of batch) {
+      if (entry.isDirectory) files.push(...(await filesInDirectory(entry as FileSystemDirectoryEntry)));
+      else if (entry.isFile) files.push(await fileOf(entry as FileSystemFileEntry));
+    }
+  }
+  return files;
+}
+
+/** The files of a drop, with dropped folders walked recursively. */
+export async function filesFromDrop(transfer: DataTransfer): Promise<File[]> {
+  // Entries must be taken synchronously, before the first await: the list empties afterwards.
+  const entries = Array.from(transfer.items, (item) => (item.kind === 'file' ? item.webkitGetAsEntry() : null));
+  const looseFiles = Array.from(transfer.files);
+  if (entries.every((e) => e === null)) return looseFiles;
+  const files: File[] = [];
+  for (const [i, entry] of entries.entries()) {
+    if (entry?.isDirectory) files.push(...pdfsFromFolder(await filesInDirectory(entry as FileSystemDirectoryEntry)));
+    else if (entry?.isFile) files.push(await fileOf(entry as FileSystemFileEntry));
+    else if (looseFiles[i]) files.push(looseFiles[i]);
+  }
+  return files;
+}

@@ -1,0 +1,95 @@
+import type { PDFDocumentProxy } from 'pdfjs-dist';
+import type { TextItem } from 'pdfjs-dist/types/src/display/api';
+import { normalizeLine, normalizeText } from '../text/normalize';
+import type { TextLine } from '../text/title';
+
+/**
+ * Turns a page's positioned text items into lines and paragraphs. pdf.js reports text as
+ * runs with coordinates; a line ends where pdf.js says so or where the baseline moves, and a
+ * paragraph ends where the gap to the next line is clearly larger than the line spacing.
+ */
+
+export interface ExtractedPage {
+  pageNumber: number;
+  /** Normalised text, paragraphs separated by blank lines. */
+  text: string;
+  lines: TextLine[];
+}
+
+interface RawLine {
+  text: string;
+  size: number;
+  y: number;
+}
+
+function isTextItem(item: unknown): item is TextItem {
+  return typeof item === 'object' && item !== null && 'str' in item;
+}
+
+export function linesFromItems(items: unknown[]): RawLine[] {
+  const lines: RawLine[] = [];
+  let current: RawLine | null = null;
+  let lastEndedLine = false;
+  for (const item of items) {
+    if (!isTextItem(item)) continue;
+    const y = item.transform[5];
+    const size = Math.hypot(item.transform[2], item.transform[3]) || item.height;
+    const newLine = current === null || lastEndedLine || Math.abs(y - current.y) > Math.max(2, current.size * 0.5);
+    if (newLine) {
+      if (current && current.text.trim().length > 0) lines.push(current);
+      current = { text: item.str, size: item.str.trim() ? size : 0, y };
+    } else if (current) {
+      current.text += item.str;
+      if (item.str.trim()) current.size = Math.max(current.size, size);
+    }
+    lastEndedLine = item.hasEOL;
+  }
+  if (current && current.text.trim().length > 0) lines.push(current);
+  return lines;
+}
+
+/** Joins lines into text, with a blank line where the vertical gap says a new paragraph starts. */
+export function textFromLines(lines: RawLine[]): string {
+  let text = '';
+  lines.forEach((line, i) => {
+    if (i > 0) {
+      const previous = lines[i - 1];
+      const gap = previous.y - line.y;
+      const spacing = Math.max(previous.size, line.size) || 10;
+      // A gap of more than ~1.6 lines, a jump upwards (new column) or a change of type size
+      // (a heading) starts a new paragraph.
+      const paragraph = gap > spacing * 1.6 || gap < 0 || Math.abs(previous.size - line.size) > spacing * 0.2;
+      text += paragraph ? '\n\n' : '\n';
+    }
+    text += line.text;
+  });
+  return normalizeText(text);
+}
+
+export async function extractPage(pdf: PDFDocumentProxy, pageNumber: number): Promise<ExtractedPage> {
+  const page = await pdf.getPage(pageNumber);
+  try {
+    const content = await page.getTextContent();
+    const lines = linesFromItems(content.items);
+    return {
+      pageNumber,
+      text: textFromLines(lines),
+      lines: lines.map((l) => ({ text: normalizeLine(l.text), size: l.size })),
+    };
+  } finally {
+    page.cleanup();
+  }
+}
+
+/** The title from the PDF's metadata (XMP dc:title first, then the Info dictionary). */
+export async function metadataTitle(pdf: PDFDocumentProxy): Promise<string | null> {
+  try {
+    const { info, metadata } = await pdf.getMetadata();
+    const xmpTitle = metadata?.get('dc:title');
+    if (typeof xmpTitle === 'string' && xmpTitle.trim()) return xmpTitle;
+    const infoTitle = (info as { Title?: unknown }).Title;
+    return typeof infoTitle === 'string' ? infoTitle : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,59 @@
+import type { LibraryDB, StoredDocument } from '../storage/schema';
+import { forEachChunkBatch, getLibraryVersion, listReadyDocuments, loadSearchIndex, saveSearchIndex } from '../storage/library';
+import { yieldToMain } from '../scheduling';
+import { LibraryIndex, SEARCH_VERSION, type IndexableChunk } from './index';
+
+/**
+ * The search index lives in memory and is persisted to IndexedDB with the library version
+ * it reflects. At start the saved copy is used when its version matches the library's;
+ * otherwise (never saved, saved before the last change, or by an older release) the index is
+ * rebuilt from the stored chunks, which are the source of truth.
+ */
+
+const INDEX_NAME = 'chunks';
+const REBUILD_BATCH = 500;
+
+export interface OpenedIndex {
+  index: LibraryIndex;
+  libraryVersion: number;
+  rebuilt: boolean;
+}
+
+export async function openPersistedIndex(db: LibraryDB): Promise<OpenedIndex> {
+  const libraryVersion = await getLibraryVersion(db);
+  const stored = await loadSearchIndex(db, INDEX_NAME);
+  if (stored && stored.libraryVersion === libraryVersion && stored.searchVersion === SEARCH_VERSION) {
+    try {
+      return { index: await LibraryIndex.fromJSON(stored.json), libraryVersion, rebuilt: false };
+    } catch {
+      // A damaged copy is no loss: the chunks rebuild it below.
+    }
+  }
+  const index = await rebuildIndex(db);
+  await persistIndex(db, index, libraryVersion);
+  return { index, libraryVersion, rebuilt: true };
+}
+
+export async function rebuildIndex(db: LibraryDB): Promise<LibraryIndex> {
+  const docs = new Map((await listReadyDocuments(db)).map((d) => [d.id, d]));
+  const index = LibraryIndex.empty();
+  await forEachChunkBatch(db, REBUILD_BATCH, async (chunks) => {
+    index.add(indexableChunks(chunks, docs));
+    await yieldToMain();
+  });
+  return index;
+}
+
+/** Only chunks of ready documents are searchable. */
+export function indexableChunks(chunks: { id: string; docId: string; text: string }[], docs: Map<string, StoredDocument>): IndexableChunk[] {
+  const result: IndexableChunk[] = [];
+  for (const chunk of chunks) {
+    const doc = docs.get(chunk.docId);
+    if (doc) result.push({ id: chunk.id, title: doc.title, text: chunk.text });
+  }
+  return result;
+}
+
+export async function persistIndex(db: LibraryDB, index: LibraryIndex, libraryVersion: number): Promise<void> {
+  await saveSearchIndex(db, { name: INDEX_NAME, libraryVersion, searchVersion: SEARCH_VERSION, json: index.toJSON() });
+}

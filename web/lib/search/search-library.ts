@@ -1,0 +1,40 @@
+import type { LibraryDB, StoredDocument } from '../storage/schema';
+import { getChunks } from '../storage/library';
+import type { LibraryIndex } from './index';
+import { snippet, type TextPiece } from './snippet';
+import { pageAtOffset } from '../text/chunk';
+
+export interface SearchResultItem {
+  chunkId: string;
+  doc: StoredDocument;
+  page: number;
+  score: number;
+  pieces: TextPiece[];
+  /** Stemmed terms that matched, to highlight them in the viewer. */
+  terms: string[];
+}
+
+/**
+ * Searches the index and dresses the best hits for display. Overlapping chunks of one page
+ * would show the same passage twice, so each page appears once, with its best chunk.
+ */
+export async function searchLibrary(db: LibraryDB, index: LibraryIndex, docs: Map<string, StoredDocument>, query: string, limit = 20): Promise<SearchResultItem[]> {
+  if (query.trim().length === 0) return [];
+  const hits = index.search(query, limit * 3);
+  const chunks = await getChunks(db, hits.map((h) => h.chunkId));
+  const seenPages = new Set<string>();
+  const results: SearchResultItem[] = [];
+  hits.forEach((hit, i) => {
+    const chunk = chunks[i];
+    const doc = chunk && docs.get(chunk.docId);
+    if (!chunk || !doc || results.length >= limit) return;
+    const { pieces, focus } = snippet(chunk.text, hit.terms);
+    // A chunk that spans pages cites the page where its matches are.
+    const page = pageAtOffset(chunk, focus);
+    const pageKey = `${doc.id}:${page}`;
+    if (seenPages.has(pageKey)) return;
+    seenPages.add(pageKey);
+    results.push({ chunkId: chunk.id, doc, page, score: hit.score, pieces, terms: hit.terms });
+  });
+  return results;
+}

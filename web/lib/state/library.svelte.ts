@@ -1,0 +1,226 @@
+import { openLibraryDB, type LibraryDB, type StoredDocument } from '../storage/schema';
+import { chunkId, deleteDocument, discardUnfinishedDocument, getDocumentChunks, listReadyDocuments, listUnfinishedDocuments } from '../storage/library';
+import { requestPersistentStorage, storageUsage, type StorageUsage } from '../storage/usage';
+import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
+import { ingestLockName, withLockIfFree } from '../ingest/locks';
+import { LibraryIndex } from '../search/index';
+import { indexableChunks, openPersistedIndex, persistIndex } from '../search/persisted-index';
+import { searchLibrary, type SearchResultItem } from '../search/search-library';
+import { yieldToMain } from '../scheduling';
+
+/**
+ * The library as the page sees it: the ready documents, the import queue, the search index
+ * and the storage figures, as reactive state the components read. Components call its
+ * methods; the work itself is done by the plain modules it calls.
+ */
+
+export type QueueStatus = 'waiting' | 'reading' | 'extracting' | 'saving' | 'duplicate' | 'busy' | 'failed' | 'cancelled';
+
+export interface QueueItem {
+  key: number;
+  fileName: string;
+  size: number;
+  status: QueueStatus;
+  page: number;
+  pageCount: number;
+  message: string;
+}
+
+const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
+const INDEX_ADD_BATCH = 200;
+const PERSIST_DELAY_MS = 1500;
+
+export function isActive(item: QueueItem): boolean {
+  return ACTIVE.includes(item.status);
+}
+
+export class Library {
+  docs = $state<StoredDocument[]>([]);
+  queue = $state<QueueItem[]>([]);
+  usage = $state<StorageUsage | null>(null);
+  persisted = $state<boolean | null>(null);
+  /** False until the index is loaded; search waits for it. */
+  searchable = $state(false);
+  startError = $state<string | null>(null);
+
+  readonly docsById = $derived(new Map(this.docs.map((d) => [d.id, d])));
+  readonly activeCount = $derived(this.queue.filter(isActive).length);
+
+  private db: LibraryDB | null = null;
+  private index: LibraryIndex = LibraryIndex.empty();
+  /** The library version the in-memory index reflects; null once it is unknown (another writer). */
+  private indexedVersion: number | null = 0;
+  private controllers = new Map<number, AbortController>();
+  private pendingFiles = new Map<number, File>();
+  private nextKey = 1;
+  private pumping = false;
+  private persistTimer: ReturnType<typeof setTimeout> | null = null;
+
+  async start(dbName?: string): Promise<void> {
+    try {
+      this.db = await openLibraryDB(dbName);
+      await this.discardUnfinished(this.db);
+      this.docs = await listReadyDocuments(this.db);
+      const opened = await openPersistedIndex(this.db);
+      this.index = opened.index;
+      this.indexedVersion = opened.libraryVersion;
+      this.searchable = true;
+    } catch (error) {
+      this.startError = error instanceof Error ? error.message : String(error);
+      return;
+    }
+    void this.refreshUsage();
+    void requestPersistentStorage().then((p) => (this.persisted = p));
+    if (this.queue.some((q) => q.status === 'waiting')) void this.pump();
+  }
+
+  /** Removes what a closed or crashed tab left half-written, unless another open tab is still writing it. */
+  private async discardUnfinished(db: LibraryDB): Promise<void> {
+    for (const doc of await listUnfinishedDocuments(db)) {
+      await withLockIfFree(ingestLockName(doc.id), () => discardUnfinishedDocument(db, doc.id));
+    }
+  }
+
+  addFiles(files: File[]): void {
+    for (const file of files) {
+      this.queue.push({ key: this.nextKey++, fileName: file.name, size: file.size, status: 'waiting', page: 0, pageCount: 0, message: '' });
+      this.pendingFiles.set(this.nextKey - 1, file);
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || !this.db) return;
+    this.pumping = true;
+    try {
+      for (let item = this.nextWaiting(); item; item = this.nextWaiting()) {
+        await this.process(this.db, item);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.schedulePersist();
+    void this.refreshUsage();
+  }
+
+  private nextWaiting(): QueueItem | undefined {
+    return this.queue.find((q) => q.status === 'waiting');
+  }
+
+  private async process(db: LibraryDB, item: QueueItem): Promise<void> {
+    const file = this.pendingFiles.get(item.key);
+    if (!file) return;
+    const controller = new AbortController();
+    this.controllers.set(item.key, controller);
+    item.status = 'reading';
+    let outcome: IngestOutcome;
+    try {
+      outcome = await ingestFile(db, file, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          item.status = p.stage;
+          item.page = p.page;
+          item.pageCount = p.pageCount;
+        },
+      });
+    } catch (error) {
+      outcome = { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    } finally {
+      this.controllers.delete(item.key);
+      this.pendingFiles.delete(item.key);
+    }
+    switch (outcome.kind) {
+      case 'added':
+        await this.indexDocument(db, outcome.doc, outcome.libraryVersion);
+        this.docs = [outcome.doc, ...this.docs.filter((d) => d.id !== outcome.doc.id)];
+        this.queue = this.queue.filter((q) => q.key !== item.key);
+        break;
+      case 'duplicate':
+        item.status = 'duplicate';
+        item.message = `Already in your library as “${outcome.doc.title}”`;
+        break;
+      case 'busy':
+        item.status = 'busy';
+        item.message = 'Being added in another tab';
+        break;
+      case 'failed':
+        item.status = 'failed';
+        item.message = outcome.reason;
+        break;
+      case 'cancelled':
+        item.status = 'cancelled';
+        break;
+    }
+  }
+
+  private async indexDocument(db: LibraryDB, doc: StoredDocument, libraryVersion: number): Promise<void> {
+    const chunks = indexableChunks(await getDocumentChunks(db, doc.id), new Map([[doc.id, doc]]));
+    for (let i = 0; i < chunks.length; i += INDEX_ADD_BATCH) {
+      this.index.add(chunks.slice(i, i + INDEX_ADD_BATCH));
+      await yieldToMain();
+    }
+    this.noteVersion(libraryVersion);
+  }
+
+  /** Versions come one at a time from this tab; a gap means another tab changed the library. */
+  private noteVersion(libraryVersion: number): void {
+    this.indexedVersion = this.indexedVersion !== null && libraryVersion === this.indexedVersion + 1 ? libraryVersion : null;
+  }
+
+  cancel(key: number): void {
+    const item = this.queue.find((q) => q.key === key);
+    if (!item) return;
+    this.controllers.get(key)?.abort();
+    if (item.status === 'waiting') {
+      item.status = 'cancelled';
+      this.pendingFiles.delete(key);
+    }
+  }
+
+  cancelAll(): void {
+    for (const item of this.queue) if (isActive(item)) this.cancel(item.key);
+  }
+
+  dismiss(key: number): void {
+    this.queue = this.queue.filter((q) => q.key !== key || isActive(q));
+  }
+
+  dismissFinished(): void {
+    this.queue = this.queue.filter(isActive);
+  }
+
+  async remove(doc: StoredDocument): Promise<void> {
+    if (!this.db) return;
+    const version = await deleteDocument(this.db, doc.id);
+    this.index.remove(Array.from({ length: doc.chunkCount }, (_, seq) => chunkId(doc.id, seq)));
+    this.noteVersion(version);
+    this.docs = this.docs.filter((d) => d.id !== doc.id);
+    this.schedulePersist();
+    void this.refreshUsage();
+  }
+
+  search(query: string, limit = 20): Promise<SearchResultItem[]> {
+    if (!this.db || !this.searchable) return Promise.resolve([]);
+    return searchLibrary(this.db, this.index, this.docsById, query, limit);
+  }
+
+  get database(): LibraryDB | null {
+    return this.db;
+  }
+
+  private schedulePersist(): void {
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => void this.persistNow(), PERSIST_DELAY_MS);
+  }
+
+  /** Saves the index unless its version is unknown, in which case the next start rebuilds it. */
+  async persistNow(): Promise<void> {
+    this.persistTimer = null;
+    if (!this.db || this.indexedVersion === null || this.pumping) return;
+    await persistIndex(this.db, this.index, this.indexedVersion);
+  }
+
+  async refreshUsage(): Promise<void> {
+    this.usage = await storageUsage();
+  }
+}

@@ -1,0 +1,124 @@
+import type { LibraryDB, StoredChunk, StoredDocument, StoredIndex } from './schema';
+
+/**
+ * Every read and write of the library goes through here, so the rules that keep it whole
+ * live in one place: a document is written as 'ingesting', its chunks in batches, and it
+ * turns 'ready' in the same transaction that bumps the library version.
+ */
+
+const LIBRARY_VERSION = 'libraryVersion';
+
+export function chunkKeyPrefix(docId: string): string {
+  return docId.slice(0, 16);
+}
+
+export function chunkId(docId: string, seq: number): string {
+  return `${chunkKeyPrefix(docId)}:${seq}`;
+}
+
+function chunkRange(docId: string): IDBKeyRange {
+  const prefix = chunkKeyPrefix(docId);
+  return IDBKeyRange.bound(`${prefix}:`, `${prefix}:\uffff`);
+}
+
+export async function getLibraryVersion(db: LibraryDB): Promise<number> {
+  return (await db.get('meta', LIBRARY_VERSION))?.value ?? 0;
+}
+
+export async function listReadyDocuments(db: LibraryDB): Promise<StoredDocument[]> {
+  const docs = await db.getAllFromIndex('documents', 'byState', 'ready');
+  return docs.sort((a, b) => b.addedAt - a.addedAt);
+}
+
+export async function listUnfinishedDocuments(db: LibraryDB): Promise<StoredDocument[]> {
+  return db.getAllFromIndex('documents', 'byState', 'ingesting');
+}
+
+export function getDocument(db: LibraryDB, id: string): Promise<StoredDocument | undefined> {
+  return db.get('documents', id);
+}
+
+/** Starts a document: its record (state 'ingesting') and its original bytes, in one transaction. */
+export async function beginDocument(db: LibraryDB, doc: StoredDocument, bytes: ArrayBuffer): Promise<void> {
+  const tx = db.transaction(['documents', 'files'], 'readwrite');
+  await Promise.all([tx.objectStore('documents').put({ ...doc, state: 'ingesting' }), tx.objectStore('files').put({ id: doc.id, bytes }), tx.done]);
+}
+
+/** Writes a batch of chunks in one transaction: hundreds at a time, never one per transaction. */
+export async function putChunks(db: LibraryDB, chunks: StoredChunk[]): Promise<void> {
+  if (chunks.length === 0) return;
+  const tx = db.transaction('chunks', 'readwrite');
+  for (const chunk of chunks) void tx.store.put(chunk);
+  await tx.done;
+}
+
+/** Marks a document ready and bumps the library version, atomically. Returns the new version. */
+export async function completeDocument(db: LibraryDB, doc: StoredDocument): Promise<number> {
+  const tx = db.transaction(['documents', 'meta'], 'readwrite');
+  const version = ((await tx.objectStore('meta').get(LIBRARY_VERSION))?.value ?? 0) + 1;
+  void tx.objectStore('documents').put({ ...doc, state: 'ready' });
+  void tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version });
+  await tx.done;
+  return version;
+}
+
+/** Removes a document, its bytes and its chunks in one transaction. Returns the new library version. */
+export async function deleteDocument(db: LibraryDB, id: string): Promise<number> {
+  return removeDocument(db, id, true);
+}
+
+/**
+ * Removes a document that never became ready. The library version stays: such a document
+ * was never in the library, nor in any index.
+ */
+export async function discardUnfinishedDocument(db: LibraryDB, id: string): Promise<void> {
+  await removeDocument(db, id, false);
+}
+
+async function removeDocument(db: LibraryDB, id: string, bumpVersion: boolean): Promise<number> {
+  const tx = db.transaction(['documents', 'files', 'chunks', 'meta'], 'readwrite');
+  const current = (await tx.objectStore('meta').get(LIBRARY_VERSION))?.value ?? 0;
+  const version = bumpVersion ? current + 1 : current;
+  void tx.objectStore('documents').delete(id);
+  void tx.objectStore('files').delete(id);
+  void tx.objectStore('chunks').delete(chunkRange(id));
+  if (bumpVersion) void tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version });
+  await tx.done;
+  return version;
+}
+
+export async function getFileBytes(db: LibraryDB, id: string): Promise<ArrayBuffer | undefined> {
+  return (await db.get('files', id))?.bytes;
+}
+
+export async function getChunks(db: LibraryDB, ids: string[]): Promise<(StoredChunk | undefined)[]> {
+  const tx = db.transaction('chunks');
+  const chunks = await Promise.all(ids.map((id) => tx.store.get(id)));
+  await tx.done;
+  return chunks;
+}
+
+export async function getDocumentChunks(db: LibraryDB, docId: string): Promise<StoredChunk[]> {
+  const chunks = await db.getAll('chunks', chunkRange(docId));
+  return chunks.sort((a, b) => a.seq - b.seq);
+}
+
+/** Visits every chunk of the library in key order, a batch at a time, to rebuild the index without holding them all. */
+export async function forEachChunkBatch(db: LibraryDB, batchSize: number, visit: (chunks: StoredChunk[]) => void | Promise<void>): Promise<void> {
+  let after: string | null = null;
+  for (;;) {
+    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+    const batch: StoredChunk[] = await db.getAll('chunks', range, batchSize);
+    if (batch.length === 0) return;
+    await visit(batch);
+    after = batch[batch.length - 1].id;
+  }
+}
+
+export function loadSearchIndex(db: LibraryDB, name: string): Promise<StoredIndex | undefined> {
+  return db.get('searchIndex', name);
+}
+
+export async function saveSearchIndex(db: LibraryDB, index: StoredIndex): Promise<void> {
+  await db.put('searchIndex', index);
+}

@@ -1,0 +1,97 @@
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+
+/**
+ * The library's IndexedDB schema. Every change to it is a new version with its own step in
+ * MIGRATIONS, so a library created by any earlier release opens and upgrades in place.
+ */
+
+export type DocumentState = 'ingesting' | 'ready';
+
+export interface StoredDocument {
+  /** SHA-256 of the original bytes, in hex: the same file added twice is the same document. */
+  id: string;
+  title: string;
+  fileName: string;
+  /** Size of the original file in bytes. */
+  size: number;
+  mimeType: string;
+  pageCount: number;
+  chunkCount: number;
+  /** Characters of text extracted; 0 means the file has no text layer. */
+  textChars: number;
+  addedAt: number;
+  /** A document is 'ingesting' until its last chunk is stored; only 'ready' ones are shown. */
+  state: DocumentState;
+}
+
+export interface StoredFile {
+  id: string;
+  bytes: ArrayBuffer;
+}
+
+export interface StoredChunk {
+  /** `${chunkKeyPrefix(docId)}:${seq}`: short, and all of a document's chunks form one key range. */
+  id: string;
+  docId: string;
+  seq: number;
+  text: string;
+  page: number;
+  pageStart: number;
+  pageEnd: number;
+  /** Where later pages begin inside `text`: [character offset, page] pairs. */
+  pageBreaks: [number, number][];
+}
+
+export interface StoredIndex {
+  name: string;
+  /** The library version the index reflects; any other means it is stale. */
+  libraryVersion: number;
+  /** Version of the search configuration that built it (tokenizer, fields). */
+  searchVersion: number;
+  json: string;
+}
+
+export interface MetaRecord {
+  key: string;
+  value: number;
+}
+
+export interface LibrarySchema extends DBSchema {
+  documents: { key: string; value: StoredDocument; indexes: { byState: DocumentState } };
+  files: { key: string; value: StoredFile };
+  chunks: { key: string; value: StoredChunk };
+  searchIndex: { key: string; value: StoredIndex };
+  meta: { key: string; value: MetaRecord };
+}
+
+export type LibraryDB = IDBPDatabase<LibrarySchema>;
+type UpgradeTransaction = IDBPTransaction<LibrarySchema, StoreNames<LibrarySchema>[], 'versionchange'>;
+
+/** MIGRATIONS[n] upgrades a database from version n to n + 1. */
+const MIGRATIONS: ((db: LibraryDB, tx: UpgradeTransaction) => void)[] = [
+  (db) => {
+    const documents = db.createObjectStore('documents', { keyPath: 'id' });
+    documents.createIndex('byState', 'state');
+    db.createObjectStore('files', { keyPath: 'id' });
+    db.createObjectStore('chunks', { keyPath: 'id' });
+    db.createObjectStore('searchIndex', { keyPath: 'name' });
+    db.createObjectStore('meta', { keyPath: 'key' });
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+export const DEFAULT_DB_NAME = 'memory-cache';
+
+export function openLibraryDB(name = DEFAULT_DB_NAME): Promise<LibraryDB> {
+  return openDB<LibrarySchema>(name, SCHEMA_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      for (let version = oldVersion; version < SCHEMA_VERSION; version++) MIGRATIONS[version](db, tx);
+    },
+    blocking(_currentVersion, _blockedVersion, event) {
+      // Another tab wants a newer schema: step aside so its upgrade can run, and reload
+      // into the new version instead of working on a database that is about to change.
+      (event.target as IDBDatabase).close();
+      if (typeof location !== 'undefined') location.reload();
+    },
+  });
+}
