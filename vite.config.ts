@@ -13,11 +13,12 @@ const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/pac
 const PDFJS_ASSET_FOLDERS = ['cmaps', 'standard_fonts', 'wasm', 'iccs'];
 
 function pdfjsAssets(): Plugin {
-  let outDir = '';
+  let outDir: string | null = null;
   return {
     name: 'memory-cache:pdfjs-assets',
     configResolved(config) {
-      outDir = resolve(config.root, config.build.outDir);
+      // Vitest runs the plugins too, with a placeholder output folder: copy only for a real build.
+      outDir = config.command === 'build' && !process.env.VITEST ? resolve(config.root, config.build.outDir) : null;
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
@@ -30,6 +31,7 @@ function pdfjsAssets(): Plugin {
       });
     },
     closeBundle() {
+      if (outDir === null) return;
       for (const folder of PDFJS_ASSET_FOLDERS) cpSync(join(pdfjsRoot, folder), join(outDir, 'pdfjs', folder), { recursive: true });
     },
   };

@@ -78,7 +78,7 @@ function markHighlights(textDivs: HTMLElement[], { terms, passage }: PageHighlig
     let at = 0;
     for (const hit of hits) {
       if (hit.start > at) fragment.append(text.slice(at, hit.start));
-      const mark = document.createElement('span');
+      const mark = document.createElement('mark');
       mark.className = 'highlight';
       mark.textContent = text.slice(hit.start, hit.end);
       fragment.append(mark);

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
+import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+
+const appUrl = inject('appUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the library, end to end, served by llama-server', () => {
+  it('ingests PDFs, searches them, opens the viewer at the page, and keeps everything after a reload', async () => {
+    const { page, errors, requests } = await openApp(browser, appUrl);
+    await expect.poll(() => page.getByRole('status').innerText()).toMatch(/Model connected/);
+
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
+    const tide = libraryItem(page, TIDE_POOLS.fileName);
+    const compost = libraryItem(page, COMPOSTING.fileName);
+    await tide.filter({ hasText: 'Ready' }).waitFor();
+    await compost.filter({ hasText: 'Ready' }).waitFor();
+    expect(await tide.innerText()).toContain(TIDE_POOLS.title);
+    expect(await tide.innerText()).toContain('3 pages');
+    // Title from the large heading: this PDF has no metadata title.
+    expect(await compost.innerText()).toContain(COMPOSTING.title);
+
+    const search = page.getByRole('searchbox', { name: 'Search your library' });
+    await search.fill('how many mussels can a starfish eat');
+    const first = searchResults(page).first();
+    await expect.poll(() => first.innerText()).toContain('page 2');
+    const firstText = await first.innerText();
+    expect(firstText).toContain(TIDE_POOLS.title);
+    expect(firstText).toContain(TIDE_POOLS.fileName);
+    const marked = (await first.locator('mark').allInnerTexts()).map((t) => t.toLowerCase());
+    expect(marked).toEqual(expect.arrayContaining(['mussels', 'starfish']));
+
+    // Partial words while typing, and other word forms.
+    await search.fill('coffee grou');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain(COMPOSTING.fileName);
+    await search.fill('turning the heaps');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain('page 2');
+
+    await search.fill('mussels starfish');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain(TIDE_POOLS.title);
+    await searchResults(page).first().getByRole('button').click();
+    const viewer = page.getByRole('dialog', { name: TIDE_POOLS.title });
+    await viewer.waitFor();
+    await viewer.getByText('Page 2 of 3').waitFor();
+    // The matched words are marked on the page itself (<mark>, the highlight element).
+    await expect.poll(async () => (await viewer.locator('mark').allTextContents()).map((t) => t.toLowerCase())).toContain('mussels');
+    await viewer.getByRole('button', { name: 'Next page' }).click();
+    await viewer.getByText('Page 3 of 3').waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await viewer.getByText('Page 2 of 3').waitFor();
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await viewer.waitFor({ state: 'hidden' });
+    // Closing goes back in history, to where the viewer was opened from.
+    await page.waitForURL((url) => url.hash === '');
+    await page.reload();
+    await tide.filter({ hasText: 'Ready' }).waitFor();
+    await compost.filter({ hasText: 'Ready' }).waitFor();
+    await search.fill('spring tide full moon');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain('page 3');
+
+    // A link to the viewer works after a reload too.
+    await searchResults(page).first().getByRole('button').click();
+    await page.getByRole('dialog', { name: TIDE_POOLS.title }).getByText('Page 3 of 3').waitFor();
+    await page.reload();
+    const reopened = page.getByRole('dialog', { name: TIDE_POOLS.title });
+    await reopened.getByText('Page 3 of 3').waitFor();
+    await page.keyboard.press('Escape');
+    await reopened.waitFor({ state: 'hidden' });
+    await page.waitForURL((url) => url.hash === '#/');
+    await page.getByRole('searchbox', { name: 'Search your library' }).waitFor();
+
+    expect(errors).toEqual([]);
+    const origin = new URL(appUrl).origin;
+    expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+  });
+
+  it('says when a file is already in the library or is not a PDF, and still adds the others', async () => {
+    const { page } = await openApp(browser, appUrl);
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+
+    await addFiles(page, [
+      pdfFile('copy of tide pools.pdf', await tidePoolsPdf()),
+      { name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('these are plain notes, not a PDF') },
+      { name: 'empty.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) },
+      pdfFile(COMPOSTING.fileName, await compostingPdf()),
+    ]);
+    await libraryItem(page, 'copy of tide pools.pdf').filter({ hasText: `Already in your library as “${TIDE_POOLS.title}”` }).waitFor();
+    await libraryItem(page, 'notes.pdf').filter({ hasText: 'Failed: not a PDF file' }).waitFor();
+    await libraryItem(page, 'empty.pdf').filter({ hasText: 'Failed: the file is empty' }).waitFor();
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+
+    await page.reload();
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(2);
+  });
+
+  it('deletes a document with its search entries, for good', async () => {
+    const { page } = await openApp(browser, appUrl);
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+
+    await page.getByRole('button', { name: `Delete ${COMPOSTING.title}` }).click();
+    await page.getByRole('button', { name: `Really delete ${COMPOSTING.title}` }).click();
+    await libraryItem(page, COMPOSTING.fileName).waitFor({ state: 'detached' });
+    const search = page.getByRole('searchbox', { name: 'Search your library' });
+    await search.fill('compost heap');
+    await page.getByText('Nothing found for “compost heap”.').waitFor();
+
+    await page.reload();
+    await libraryItem(page, TIDE_POOLS.fileName).waitFor();
+    expect(await libraryItem(page, COMPOSTING.fileName).count()).toBe(0);
+    await search.fill('compost heap');
+    await page.getByText('Nothing found for “compost heap”.').waitFor();
+  });
+
+  it('ingests a long PDF with page progress, and finds a fact on any page', async () => {
+    const { page } = await openApp(browser, appUrl);
+    const pageCount = 300;
+    const bytes = await ledgerPdf(pageCount);
+    const started = Date.now();
+    await addFiles(page, [pdfFile('ledger.pdf', bytes)]);
+    const item = libraryItem(page, 'ledger.pdf');
+    await item.filter({ hasText: /page \d+ of 300/ }).waitFor();
+    await item.filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`ingested ${pageCount} pages (${(bytes.length / 1024).toFixed(0)} KiB) in ${seconds.toFixed(2)} s: ${(pageCount / seconds).toFixed(0)} pages/s`);
+    expect(await item.innerText()).toContain('300 pages');
+
+    await page.getByRole('searchbox', { name: 'Search your library' }).fill('anemometer struck by lightning');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain(`page ${pageCount - 10}`);
+  });
+
+  it('cancels an import, and a reload mid-import leaves no half-written document', async () => {
+    const { page } = await openApp(browser, appUrl);
+    await addFiles(page, [pdfFile('first ledger.pdf', await ledgerPdf(400, 'Outpost'))]);
+    const first = libraryItem(page, 'first ledger.pdf');
+    await first.filter({ hasText: /page \d+ of 400/ }).waitFor();
+    await page.getByRole('button', { name: 'Cancel adding first ledger.pdf' }).click();
+    await first.filter({ hasText: 'Cancelled' }).waitFor();
+
+    await addFiles(page, [pdfFile('second ledger.pdf', await ledgerPdf(400, 'Lighthouse'))]);
+    await libraryItem(page, 'second ledger.pdf').filter({ hasText: /page [1-9]\d* of 400/ }).waitFor();
+    await page.reload();
+    await page.getByText('Your library is empty.').waitFor();
+    const search = page.getByRole('searchbox', { name: 'Search your library' });
+    await search.fill('lighthouse rainfall');
+    await page.getByText('Nothing found for “lighthouse rainfall”.').waitFor();
+    // Nothing half-written is left in storage either.
+    const leftovers = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('memory-cache');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['documents', 'chunks', 'files']);
+            const counts = ['documents', 'chunks', 'files'].map((name) => tx.objectStore(name).count());
+            tx.oncomplete = () => resolve(counts.reduce((sum, c) => sum + c.result, 0));
+          };
+        }),
+    );
+    expect(leftovers).toBe(0);
+  });
+});

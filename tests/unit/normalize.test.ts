@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeLine, normalizeText } from '../../web/lib/text/normalize';
+
+describe('normalizeText', () => {
+  it('joins words hyphenated at a line end', () => {
+    expect(normalizeText('the exam-\nple shows')).toBe('the example shows');
+  });
+
+  it('keeps hyphens that start a capital or a number on the next line', () => {
+    expect(normalizeText('COVID-\n19 and Anglo-\nSaxon')).toBe('COVID- 19 and Anglo- Saxon');
+  });
+
+  it('applies NFKC: ligatures and full-width forms become plain letters', () => {
+    expect(normalizeText('ﬁnd the ﬂoor ＡＢＣ')).toBe('find the floor ABC');
+  });
+
+  it('collapses runs of whitespace and keeps paragraph breaks', () => {
+    expect(normalizeText('one   two\nthree\n\n\n  four\tfive ')).toBe('one two three\n\nfour five');
+  });
+
+  it('drops invisible and replacement characters from broken font maps', () => {
+    expect(normalizeLine('soft\u00adhyphen zero\u200bwidth \ufffdbad\u0007')).toBe('softhyphen zerowidth bad');
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { processTerm, queryTerms, tokenize } from '../../web/lib/search/terms';
+import { highlight, snippet } from '../../web/lib/search/snippet';
+
+describe('search terms', () => {
+  it('drops stop words from questions', () => {
+    expect(queryTerms('How do I fix a flat tire on my bike?')).toEqual(['fix', 'flat', 'tire', 'bike']);
+  });
+
+  it('reduces word forms to one stem', () => {
+    expect(processTerm('Fermenting')).toBe(processTerm('fermented'));
+    expect(processTerm('schedules')).toBe(processTerm('scheduling'));
+    expect(processTerm("library's")).toBe(processTerm('library'));
+  });
+
+  it('splits text in scripts without spaces into character pairs', () => {
+    expect(tokenize('東京都の地図')).toEqual(['東京', '京都', '都の', 'の地', '地図']);
+    expect(tokenize('Tokyo 東京 map')).toEqual(['Tokyo', '東京', 'map']);
+  });
+
+  it('keeps numbers and words of other scripts', () => {
+    expect(queryTerms('tram 28 Лиссабон')).toEqual(['tram', '28', 'лиссабон']);
+  });
+});
+
+describe('snippets and highlights', () => {
+  it('marks every form of a matched word', () => {
+    const pieces = highlight('Fermentation ferments the dough while it is fermenting.', [processTerm('fermenting') as string]);
+    expect(pieces.filter((p) => p.hit).map((p) => p.text)).toEqual(['Fermentation', 'ferments', 'fermenting']);
+    expect(pieces.find((p) => p.text === 'dough')).toBeUndefined();
+    expect(pieces.map((p) => p.text).join('')).toBe('Fermentation ferments the dough while it is fermenting.');
+  });
+
+  it('centres the snippet on the densest cluster of hits and reports where it is', () => {
+    const text = `${'Filler words about nothing at all. '.repeat(30)}The oxygen tank exploded, and the oxygen supply fell. ${'More filler text here. '.repeat(30)}`;
+    const { pieces, focus } = snippet(text, ['oxygen', 'tank'], 200);
+    const shown = pieces.map((p) => p.text).join('');
+    expect(shown).toContain('The oxygen tank exploded');
+    expect(shown.length).toBeLessThan(220);
+    expect(text.slice(focus)).toMatch(/^oxygen tank/);
+  });
+});
