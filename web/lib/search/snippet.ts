@@ -15,6 +15,8 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’]*/gu;
 interface WordSpan {
   start: number;
   end: number;
+  /** The search term the word matched. */
+  term: string;
 }
 
 /** Spans of the words in `text` whose search term is one of `terms`. */
@@ -26,8 +28,10 @@ export function findHits(text: string, terms: Iterable<string>): WordSpan[] {
     const word = match[0];
     const start = match.index ?? 0;
     // A word in a script without spaces is indexed as character pairs: look for each pair.
-    const forms = tokenize(word).map(processTerm);
-    if (forms.some((form) => form !== null && wanted.has(form))) hits.push({ start, end: start + word.length });
+    const term = tokenize(word)
+      .map(processTerm)
+      .find((form) => form !== null && wanted.has(form));
+    if (term) hits.push({ start, end: start + word.length, term });
   }
   return hits;
 }
@@ -39,24 +43,53 @@ export function highlight(text: string, terms: Iterable<string>): TextPiece[] {
 
 export interface Snippet {
   pieces: TextPiece[];
-  /** Offset in the text of the densest cluster of hits (0 when nothing matched). */
+  /** Offset in the text of the most telling hit (0 when nothing matched): where the answer likely is. */
   focus: number;
 }
 
-/** A window of about `length` characters around the densest cluster of hits, with hits marked. */
-export function snippet(text: string, terms: Iterable<string>, length = 240): Snippet {
-  const hits = findHits(text, terms);
-  let bestStart = 0;
-  let bestCount = 0;
+/**
+ * Where in the text the matches say the most: the window whose distinct terms weigh most,
+ * each term weighing less the more often it occurs in the text. A word repeated all over a
+ * chunk (often the document's own subject) says little about where the answer is; the rare
+ * word that matched does. Returns where the window starts and where its weight is centred.
+ */
+function bestCluster(hits: WordSpan[], window: number): { start: number; focus: number } {
+  const occurrences = new Map<string, number>();
+  for (const hit of hits) occurrences.set(hit.term, (occurrences.get(hit.term) ?? 0) + 1);
+  const weightOf = (hit: WordSpan) => 1 / (occurrences.get(hit.term) ?? 1);
+  let best = { start: 0, focus: 0 };
+  let bestWeight = 0;
   for (let i = 0; i < hits.length; i++) {
-    let count = 0;
-    while (i + count < hits.length && hits[i + count].end - hits[i].start <= length * 0.7) count++;
-    if (count > bestCount) {
-      bestCount = count;
-      bestStart = hits[i].start;
+    let end = i;
+    while (end + 1 < hits.length && hits[end + 1].end - hits[i].start <= window) end++;
+    const inWindow = hits.slice(i, end + 1);
+    const distinct = new Map(inWindow.map((hit) => [hit.term, hit]));
+    let weight = 0;
+    for (const hit of distinct.values()) weight += weightOf(hit);
+    if (weight > bestWeight) {
+      bestWeight = weight;
+      best = { start: hits[i].start, focus: weightedMedian(inWindow, weightOf).start };
     }
   }
-  if (text.length <= length) return { pieces: piecesFor(text, hits, 0, text.length), focus: bestStart };
+  return best;
+}
+
+/** The hit at the weighted middle of a cluster: where its telling words are, not its first word. */
+function weightedMedian(hits: WordSpan[], weightOf: (hit: WordSpan) => number): WordSpan {
+  const total = hits.reduce((sum, hit) => sum + weightOf(hit), 0);
+  let running = 0;
+  for (const hit of hits) {
+    running += weightOf(hit);
+    if (running >= total / 2) return hit;
+  }
+  return hits[hits.length - 1];
+}
+
+/** A window of about `length` characters around the most telling cluster of hits, with hits marked. */
+export function snippet(text: string, terms: Iterable<string>, length = 240): Snippet {
+  const hits = findHits(text, terms);
+  const { start: bestStart, focus } = bestCluster(hits, length * 0.7);
+  if (text.length <= length) return { pieces: piecesFor(text, hits, 0, text.length), focus };
   let start = Math.max(0, bestStart - Math.floor(length * 0.25));
   if (start > 0) {
     const space = text.indexOf(' ', start);
@@ -70,7 +103,7 @@ export function snippet(text: string, terms: Iterable<string>, length = 240): Sn
   const pieces = piecesFor(text, hits, start, end);
   if (start > 0) pieces.unshift({ text: '… ', hit: false });
   if (end < text.length) pieces.push({ text: ' …', hit: false });
-  return { pieces, focus: bestStart };
+  return { pieces, focus };
 }
 
 function piecesFor(text: string, hits: WordSpan[], start: number, end: number): TextPiece[] {

@@ -33,9 +33,14 @@ export interface ChunkOptions {
   maxChars: number;
   /** The last sentence of a chunk is repeated at the start of the next one when it is at most this long. */
   overlapChars: number;
+  /**
+   * At a page break a chunk of at least this many characters is closed, so that nearly every
+   * chunk lies on one page and cites it exactly; a shorter tail joins the next page's text.
+   */
+  pageBreakChars: number;
 }
 
-export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { targetChars: 900, maxChars: 1400, overlapChars: 250 };
+export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { targetChars: 900, maxChars: 1400, overlapChars: 250, pageBreakChars: 350 };
 
 interface Piece {
   text: string;
@@ -96,6 +101,7 @@ export class Chunker {
         }
       });
     }
+    if (this.hasOwnText && this.length >= this.options.pageBreakChars) done.push(this.close());
     return done;
   }
 
