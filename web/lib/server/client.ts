@@ -32,7 +32,7 @@ export async function checkServer(signal?: AbortSignal): Promise<ServerStatus> {
     return { state: 'unreachable', reason: 'no server answers' };
   }
   if (health.status === 503) return { state: 'loading' };
-  if (!health.ok) return { state: 'unreachable', reason: health.status === 404 ? 'this page is served without a model server' : `the server answered ${health.status}` };
+  if (!health.ok) return { state: 'unreachable', reason: health.status === 404 ? 'the page is served without one' : `the server answered ${health.status}` };
   try {
     const response = await fetch(serverUrl('props'), { signal, cache: 'no-store' });
     if (!response.ok) return { state: 'connected', model: 'unknown model', contextSize: null };

@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, libraryItem, openApp, searchResults } from './browser';
+import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+
+const appUrl = inject('appUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('adding files every way a person can', () => {
+  it('adds the PDFs of a folder, and only the PDFs', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'memory-cache-folder-'));
+    writeFileSync(join(folder, TIDE_POOLS.fileName), await tidePoolsPdf());
+    writeFileSync(join(folder, COMPOSTING.fileName), await compostingPdf());
+    writeFileSync(join(folder, 'shopping list.txt'), 'eggs, flour, milk');
+
+    const { page } = await openApp(browser, appUrl);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await (await chooser).setFiles(folder);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(2);
+  });
+
+  it('adds files dropped anywhere on the page', async () => {
+    const { page } = await openApp(browser, appUrl);
+    const base64 = Buffer.from(await compostingPdf()).toString('base64');
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, data }) => {
+        const transfer = new DataTransfer();
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        transfer.items.add(new File([bytes], name, { type: 'application/pdf' }));
+        return transfer;
+      },
+      { name: COMPOSTING.fileName, data: base64 },
+    );
+    await page.dispatchEvent('main', 'dragenter', { dataTransfer });
+    await page.getByText('Drop PDFs or folders to add them to your library').waitFor();
+    await page.dispatchEvent('main', 'drop', { dataTransfer });
+    await page.getByText('Drop PDFs or folders to add them to your library').waitFor({ state: 'detached' });
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search your library' }).fill('coffee grounds');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain(COMPOSTING.title);
+  });
+
+  it('works by keyboard alone: add, search, open a result, turn pages, close', async () => {
+    const { page } = await openApp(browser, appUrl);
+    const chooser = page.waitForEvent('filechooser');
+    // The first control on the page is the search field; the add button follows it.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search your library');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await (await chooser).setFiles([{ name: TIDE_POOLS.fileName, mimeType: 'application/pdf', buffer: Buffer.from(await tidePoolsPdf()) }]);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+
+    await page.getByRole('searchbox', { name: 'Search your library' }).focus();
+    await page.keyboard.type('ochre star mussels');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain('page 2');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const viewer = page.getByRole('dialog', { name: TIDE_POOLS.title });
+    await viewer.getByText('Page 2 of 3').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await viewer.getByText('Page 3 of 3').waitFor();
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden' });
+  });
+});
