@@ -12,11 +12,14 @@ import { dirname } from 'node:path';
 /** Facts about the generated model that tests may rely on. */
 export const TEST_MODEL = {
   name: 'memory-cache-test-model',
-  contextLength: 4096,
-  embeddingLength: 64,
+  // Longer than any test needs, so a test can ask for a long answer.
+  contextLength: 32768,
+  // Big enough that a long answer takes seconds to generate (Stop must have something to
+  // stop), small enough to generate in well under a second.
+  embeddingLength: 128,
   blockCount: 2,
   headCount: 4,
-  feedForwardLength: 128,
+  feedForwardLength: 256,
   unkId: 0,
   bosId: 1,
   eosId: 2,
@@ -230,11 +233,13 @@ function buildTensors(vocabSize: number): Tensor[] {
   });
   const w = 1 / Math.sqrt(nEmbd);
 
-  const tensors: Tensor[] = [
-    random('token_embd.weight', [nEmbd, vocabSize], 1),
-    ones('output_norm.weight', nEmbd),
-    random('output.weight', [nEmbd, vocabSize], w),
-  ];
+  const output = random('output.weight', [nEmbd, vocabSize], w);
+  // Zero logits for the tokens that end a turn, far below the best random logit: the model
+  // never stops by itself, so an answer always runs to its token limit, as long as asked.
+  for (const id of [TEST_MODEL.unkId, TEST_MODEL.bosId, TEST_MODEL.eosId, TEST_MODEL.imStartId, TEST_MODEL.imEndId]) {
+    output.data.fill(0, id * nEmbd, (id + 1) * nEmbd);
+  }
+  const tensors: Tensor[] = [random('token_embd.weight', [nEmbd, vocabSize], 1), ones('output_norm.weight', nEmbd), output];
   for (let i = 0; i < blockCount; i++) {
     const p = `blk.${i}.`;
     tensors.push(

@@ -41,7 +41,34 @@ describe('library storage', () => {
   it('creates the current schema', async () => {
     const db = await freshDb();
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'documents', 'files', 'meta', 'searchIndex']);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'conversations', 'documents', 'files', 'meta', 'searchIndex', 'settings']);
+  });
+
+  it('upgrades a library made by the first release in place, keeping its documents', async () => {
+    const name = `v1-${Date.now()}`;
+    // The first release's schema, written with the raw API as that release left it.
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open(name, 1);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        db.createObjectStore('documents', { keyPath: 'id' }).createIndex('byState', 'state');
+        db.createObjectStore('files', { keyPath: 'id' });
+        db.createObjectStore('chunks', { keyPath: 'id' });
+        db.createObjectStore('searchIndex', { keyPath: 'name' });
+        db.createObjectStore('meta', { keyPath: 'key' });
+        open.transaction?.objectStore('documents').put({ ...makeDoc(idA, 'Old doc'), state: 'ready' });
+      };
+      open.onsuccess = () => {
+        open.result.close();
+        resolve();
+      };
+      open.onerror = () => reject(open.error);
+    });
+    const db = await openLibraryDB(name);
+    expect(db.version).toBe(SCHEMA_VERSION);
+    expect((await listReadyDocuments(db)).map((d) => d.title)).toEqual(['Old doc']);
+    await db.put('conversations', { id: 'c1', title: 'Hello', createdAt: 1, updatedAt: 1, messages: [] });
+    expect(await db.count('conversations')).toBe(1);
   });
 
   it('shows a document only once it is complete', async () => {

@@ -116,7 +116,8 @@ describe('generated test model', () => {
   it('is GGUF v3, small, and the same bytes every time', () => {
     expect(gguf.version).toBe(3);
     expect(file.length).toBeGreaterThan(100_000);
-    expect(file.length).toBeLessThan(1_000_000);
+    // Under 2 MB: generated in a blink on every test run.
+    expect(file.length).toBeLessThan(2_000_000);
     expect(buildTestModel().equals(file)).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { ingestLockName, withLockIfFree } from '../ingest/locks';
 import { LibraryIndex } from '../search/index';
 import { indexableChunks, openPersistedIndex, persistIndex } from '../search/persisted-index';
 import { searchLibrary, type SearchResultItem } from '../search/search-library';
+import { retrievePassages, type RetrievedPassage } from '../search/retrieve';
 import { yieldToMain } from '../scheduling';
 
 /**
@@ -202,6 +203,12 @@ export class Library {
   search(query: string, limit = 20): Promise<SearchResultItem[]> {
     if (!this.db || !this.searchable) return Promise.resolve([]);
     return searchLibrary(this.db, this.index, this.docsById, query, limit);
+  }
+
+  /** Passages for a question to the model, spread over the documents that match. */
+  retrieve(query: string, count: number): Promise<RetrievedPassage[]> {
+    if (!this.db || !this.searchable) return Promise.resolve([]);
+    return retrievePassages(this.db, this.index, this.docsById, query, count);
   }
 
   get database(): LibraryDB | null {

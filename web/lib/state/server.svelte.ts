@@ -1,4 +1,4 @@
-import { checkServer, type ServerStatus } from '../server/client';
+import { ServerClient, type ServerStatus } from '../server/client';
 
 /**
  * Keeps the server status fresh. It re-checks with backoff while no model answers (a
@@ -11,6 +11,7 @@ const MAX_RETRY_MS = 30_000;
 
 export class ServerMonitor {
   status = $state<ServerStatus>({ state: 'checking' });
+  readonly client = new ServerClient();
   private retryMs = MIN_RETRY_MS;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -25,7 +26,7 @@ export class ServerMonitor {
 
   async check(): Promise<void> {
     this.stop();
-    this.status = await checkServer();
+    this.status = await this.client.status();
     const connected = this.status.state === 'connected';
     const delay = connected ? CONNECTED_INTERVAL_MS : this.retryMs;
     this.retryMs = connected ? MIN_RETRY_MS : Math.min(this.retryMs * 2, MAX_RETRY_MS);

@@ -51,6 +51,61 @@ export interface StoredIndex {
   json: string;
 }
 
+export interface SourceRef {
+  n: number;
+  chunkId: string;
+  docId: string;
+  title: string;
+  fileName: string;
+  page: number;
+  /** Tokens the passage took in the prompt. */
+  tokens: number;
+  /** The passage as the model saw it: kept, so the answer stays explainable if the document goes. */
+  text: string;
+}
+
+export interface AnswerStats {
+  promptTokens: number | null;
+  cachedTokens: number | null;
+  predictedTokens: number | null;
+  tokensPerSecond: number | null;
+  contextSize: number;
+  passageTokens: number;
+  /** Milliseconds from Send to the request leaving the page, and to the first token on screen. */
+  sendToRequestMs: number | null;
+  sendToFirstTokenMs: number | null;
+}
+
+/** 'streaming' only while an answer arrives; one found at start was cut off by a closed tab. */
+export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'cut-off' | 'error';
+
+export interface StoredMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  createdAt: number;
+  status?: MessageStatus;
+  /** Why the answer failed or was cut off. */
+  error?: string;
+  /** Something the person should know about how the answer was made (fewer passages, turns left out). */
+  notice?: string;
+  sources?: SourceRef[];
+  stats?: AnswerStats;
+}
+
+export interface StoredConversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  messages: StoredMessage[];
+}
+
+export interface SettingRecord {
+  key: string;
+  value: unknown;
+}
+
 export interface MetaRecord {
   key: string;
   value: number;
@@ -62,6 +117,8 @@ export interface LibrarySchema extends DBSchema {
   chunks: { key: string; value: StoredChunk };
   searchIndex: { key: string; value: StoredIndex };
   meta: { key: string; value: MetaRecord };
+  conversations: { key: string; value: StoredConversation; indexes: { byUpdated: number } };
+  settings: { key: string; value: SettingRecord };
 }
 
 export type LibraryDB = IDBPDatabase<LibrarySchema>;
@@ -76,6 +133,11 @@ const MIGRATIONS: ((db: LibraryDB, tx: UpgradeTransaction) => void)[] = [
     db.createObjectStore('chunks', { keyPath: 'id' });
     db.createObjectStore('searchIndex', { keyPath: 'name' });
     db.createObjectStore('meta', { keyPath: 'key' });
+  },
+  (db) => {
+    const conversations = db.createObjectStore('conversations', { keyPath: 'id' });
+    conversations.createIndex('byUpdated', 'updatedAt');
+    db.createObjectStore('settings', { keyPath: 'key' });
   },
 ];
 

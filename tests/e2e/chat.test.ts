@@ -1,0 +1,181 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
+import { addFiles, launchBrowser, libraryItem, openApp, pdfFile } from './browser';
+import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+
+/**
+ * Chat against real llama-servers of this file's own, so their logs can be read and their
+ * context sizes chosen. The generated test model never ends an answer by itself, so every
+ * answer runs to the length asked for.
+ */
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const model = inject('modelPath');
+let browser: Browser;
+let server: LlamaServer;
+let serverLog: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: 8192, log: (line) => serverLog.push(line) });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+interface CompletionBody {
+  prompt: string;
+  n_predict: number;
+  cache_prompt: boolean;
+  stream: boolean;
+}
+
+async function setAnswerLength(page: Page, tokens: number): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(tokens));
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+async function ask(page: Page, question: string): Promise<CompletionBody> {
+  const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
+  await page.getByRole('textbox', { name: 'Ask your library' }).fill(question);
+  await page.getByRole('button', { name: 'Send' }).click();
+  return JSON.parse((await request).postData() ?? '{}') as CompletionBody;
+}
+
+async function slotsIdle(url: string): Promise<boolean> {
+  const slots = (await (await fetch(`${url}/slots`)).json()) as { is_processing: boolean }[];
+  return slots.every((s) => !s.is_processing);
+}
+
+describe('chat with the library', () => {
+  it('streams an answer built from the passages, with sources that open the viewer, kept after a reload', async () => {
+    const { page, errors } = await openApp(browser, `${server.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await setAnswerLength(page, 48);
+
+    const body = await ask(page, 'How many mussels can a starfish eat in a year?');
+    expect(body.stream).toBe(true);
+    expect(body.cache_prompt).toBe(true);
+    expect(body.n_predict).toBe(48);
+    expect(body.prompt).toContain('A single ochre star can eat eighty mussels in a year');
+    expect(body.prompt).toMatch(/\[1\] "Tide Pools of the Northern Coast" \(tide-pools\.pdf\), page 2:/);
+    // The passages come before the question, for the server's prompt cache.
+    expect(body.prompt.indexOf('eighty mussels')).toBeLessThan(body.prompt.lastIndexOf('How many mussels'));
+
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+    expect(await log.innerText()).toContain('How many mussels can a starfish eat in a year?');
+    expect(await log.innerText()).toMatch(/48 tokens answered/);
+    expect(await log.innerText()).toMatch(/tokens\/s/);
+
+    const source = log.getByRole('link', { name: /Tide Pools of the Northern Coast, page 2/ });
+    await source.first().click();
+    const viewer = page.getByRole('dialog', { name: TIDE_POOLS.title });
+    await viewer.getByText('Page 2 of 3').waitFor();
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await page.waitForURL((url) => url.hash === '');
+
+    await page.reload();
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'How many mussels can a starfish eat in a year?', exact: true }).click();
+    await log.getByRole('link', { name: /Tide Pools of the Northern Coast, page 2/ }).first().waitFor();
+    expect(await log.innerText()).toMatch(/48 tokens answered/);
+    expect(errors).toEqual([]);
+  });
+
+  it('stops at once when asked: the answer keeps what arrived and the server stops generating', async () => {
+    const { page } = await openApp(browser, `${server.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await setAnswerLength(page, 6000);
+    serverLog = [];
+
+    const body = await ask(page, 'Tell me everything about tide pools');
+    expect(body.n_predict).toBe(6000);
+    const stop = page.getByRole('button', { name: 'Stop' });
+    await stop.waitFor();
+    await stop.click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Stopped.').waitFor();
+    await expect.poll(() => slotsIdle(server.url)).toBe(true);
+    // The server released the slot long before the 6000 tokens it was asked for.
+    const released = serverLog.map((line) => /stop processing: n_tokens = (\d+)/.exec(line)?.[1]).filter(Boolean);
+    expect(released).toHaveLength(1);
+    expect(Number(released[0])).toBeLessThan(6000);
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+  });
+
+  it('follows up in the same conversation, regenerates, and starts, renames and deletes conversations', async () => {
+    const { page } = await openApp(browser, `${server.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await addFiles(page, [pdfFile(COMPOSTING.fileName, await compostingPdf())]);
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await setAnswerLength(page, 16);
+    const log = page.getByRole('log', { name: 'Conversation' });
+
+    await ask(page, 'What should go into a compost heap?');
+    await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+    const followUp = await ask(page, 'How often should I turn it?');
+    // The earlier turn is part of the prompt, before the new question.
+    expect(followUp.prompt).toContain('What should go into a compost heap?');
+    expect(followUp.prompt.lastIndexOf('How often should I turn it?')).toBeGreaterThan(followUp.prompt.indexOf('What should go into a compost heap?'));
+    await expect.poll(() => log.getByRole('button', { name: 'Regenerate' }).count()).toBe(2);
+
+    const again = page.waitForRequest((r) => r.url().endsWith('/completion'));
+    await log.getByRole('button', { name: 'Regenerate' }).last().click();
+    expect((await again).postData()).toContain('How often should I turn it?');
+    await expect.poll(() => log.getByRole('button', { name: 'Regenerate' }).count()).toBe(2);
+
+    const conversations = page.getByRole('list', { name: 'Conversations' });
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await log.getByText('Ask your documents').waitFor();
+    await ask(page, 'Which browns keep a heap from smelling?');
+    await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+    expect(await conversations.getByRole('listitem').count()).toBe(2);
+
+    await page.getByRole('button', { name: 'Rename conversation Which browns keep a heap from smelling?' }).click();
+    await page.getByRole('textbox', { name: 'New name for the conversation' }).fill('Compost browns');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await conversations.getByRole('button', { name: 'Compost browns', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Delete conversation What should go into a compost heap?' }).click();
+    await page.getByRole('button', { name: 'Really delete conversation What should go into a compost heap?' }).click();
+    await page.reload();
+    await conversations.getByRole('button', { name: 'Compost browns', exact: true }).waitFor();
+    expect(await conversations.getByRole('listitem').count()).toBe(1);
+  });
+
+  it('never sends a prompt that overflows a tiny context', async () => {
+    const tiny = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: 512 });
+    try {
+      const { page } = await openApp(browser, `${tiny.url}/`);
+      await page.getByRole('status').filter({ hasText: 'context 512 tokens' }).waitFor();
+      await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf()), pdfFile('ledger.pdf', await ledgerPdf(30))]);
+      await libraryItem(page, 'ledger.pdf').filter({ hasText: 'Ready' }).waitFor();
+      await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+
+      for (const question of ['How much rain did the stations record, and how high did the river rise?', 'What do starfish eat, and when is the best time to visit tide pools?']) {
+        const body = await ask(page, question);
+        const { tokens } = (await (await fetch(`${tiny.url}/tokenize`, { method: 'POST', body: JSON.stringify({ content: body.prompt, add_special: true }) })).json()) as { tokens: number[] };
+        expect(tokens.length + body.n_predict).toBeLessThanOrEqual(512);
+        await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).last().waitFor();
+      }
+      const log = page.getByRole('log', { name: 'Conversation' });
+      expect(await log.getByRole('alert').count()).toBe(0);
+      // The test model spends a token per character: no passage fits 512 tokens, and the page says so.
+      expect(await log.getByText(/None of the matching passages fit/).count()).toBe(2);
+    } finally {
+      await tiny.stop();
+    }
+  });
+});

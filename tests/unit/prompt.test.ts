@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { guessTemplate, renderBuiltin, renderJinja, stopStringsFor } from '../../web/lib/prompt/templates';
+import { answerReserve, packPassages, passageRoom } from '../../web/lib/prompt/budget';
+import { stableOrder, systemMessage, type Passage } from '../../web/lib/prompt/passages';
+import { PromptBuilder, type PromptServer } from '../../web/lib/chat/prepare';
+import { DEFAULT_CHAT_SETTINGS } from '../../web/lib/chat/settings';
+import type { ChatMessage } from '../../web/lib/server/client';
+
+const messages: ChatMessage[] = [
+  { role: 'system', content: 'Use the passages.' },
+  { role: 'user', content: 'Hi' },
+  { role: 'assistant', content: 'Hello!' },
+  { role: 'user', content: 'What is a tide pool?' },
+];
+
+describe('chat templates', () => {
+  it('renders ChatML with the generation prompt', () => {
+    expect(renderBuiltin('chatml', messages).prompt).toBe(
+      '<|im_start|>system\nUse the passages.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello!<|im_end|>\n<|im_start|>user\nWhat is a tide pool?<|im_end|>\n<|im_start|>assistant\n',
+    );
+  });
+
+  it('renders Llama 3 without the start token (the server adds it)', () => {
+    const { prompt, stop } = renderBuiltin('llama3', messages.slice(0, 2));
+    expect(prompt).toBe('<|start_header_id|>system<|end_header_id|>\n\nUse the passages.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n');
+    expect(stop).toContain('<|eot_id|>');
+  });
+
+  it('folds the system prompt into the first question for templates without a system role', () => {
+    expect(renderBuiltin('mistral', messages).prompt).toBe('[INST] Use the passages.\n\nHi [/INST]Hello!</s>[INST] What is a tide pool? [/INST]');
+    expect(renderBuiltin('gemma', messages.slice(0, 2)).prompt).toBe('<start_of_turn>user\nUse the passages.\n\nHi<end_of_turn>\n<start_of_turn>model\n');
+  });
+
+  it('renders Phi-3 and plain text', () => {
+    expect(renderBuiltin('phi3', messages.slice(1, 2)).prompt).toBe('<|user|>\nHi<|end|>\n<|assistant|>\n');
+    expect(renderBuiltin('plain', messages.slice(0, 2)).prompt).toBe('Use the passages.\n\nQuestion: Hi\nAnswer:');
+  });
+
+  it("renders a model's own Jinja template, as the server reports it", () => {
+    const zephyr = "{% for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}";
+    expect(renderJinja(zephyr, messages.slice(1, 2))).toBe('<|user|>\nHi\n<|assistant|>');
+  });
+
+  it('guesses the template from the model name', () => {
+    expect(guessTemplate('Meta-Llama-3.1-8B-Instruct.Q4_K_M.llamafile')).toBe('llama3');
+    expect(guessTemplate('mistral-7b-instruct-v0.2.Q5_K_M.gguf')).toBe('mistral');
+    expect(guessTemplate('gemma-2-9b-it.gguf')).toBe('gemma');
+    expect(guessTemplate('Phi-3-mini-4k-instruct.gguf')).toBe('phi3');
+    expect(guessTemplate('Qwen2.5-7B-Instruct.gguf')).toBe('chatml');
+  });
+
+  it('finds the end-of-turn markers a prompt uses', () => {
+    expect(stopStringsFor(renderBuiltin('chatml', messages).prompt)).toEqual(['<|im_end|>', '<|im_start|>']);
+    expect(stopStringsFor('plain text prompt')).toEqual([]);
+  });
+});
+
+describe('the context budget', () => {
+  it('keeps room for the answer, the prompt and a little slack', () => {
+    expect(passageRoom({ contextSize: 2048, answerReserve: 512, baseTokens: 300 })).toBe(2048 - 512 - 300 - 8);
+    expect(passageRoom({ contextSize: 512, answerReserve: 170, baseTokens: 400 })).toBe(0);
+  });
+
+  it('never keeps more than a third of a small context for the answer', () => {
+    expect(answerReserve(512, 512)).toBe(170);
+    expect(answerReserve(8192, 512)).toBe(512);
+  });
+
+  it('takes the best passages that fit, skipping one that is too big', () => {
+    expect(packPassages([100, 500, 120, 90], 300, 10)).toEqual([0, 2]);
+    expect(packPassages([100, 100, 100], 1000, 2)).toEqual([0, 1]);
+    expect(packPassages([400], 300, 5)).toEqual([]);
+  });
+});
+
+const passage = (docId: string, seq: number, words: number): Passage => ({
+  chunkId: `${docId}:${seq}`,
+  docId,
+  seq,
+  title: `Doc ${docId}`,
+  fileName: `${docId}.pdf`,
+  page: seq + 1,
+  text: Array.from({ length: words }, (_, i) => `w${i}`).join(' '),
+});
+
+/** A server that counts one token per word and applies ChatML. */
+class WordServer implements PromptServer {
+  counted: string[] = [];
+  async countTokens(text: string): Promise<number> {
+    this.counted.push(text);
+    return text.split(/\s+/).filter(Boolean).length;
+  }
+  async applyTemplate(m: ChatMessage[]): Promise<string | null> {
+    return renderBuiltin('chatml', m).prompt;
+  }
+}
+
+describe('building a prompt', () => {
+  const server = { model: 'm.gguf', contextSize: 1000, chatTemplate: null, modern: true };
+
+  it('puts in as many of the best passages as fit, in document order, numbered', async () => {
+    const candidates = [passage('b', 3, 200), passage('a', 5, 200), passage('a', 1, 200), passage('c', 0, 200)];
+    const prepared = await new PromptBuilder(new WordServer()).prepare({ question: 'what?', history: [], candidates, settings: { ...DEFAULT_CHAT_SETTINGS, maxAnswerTokens: 200 }, server });
+    expect(prepared.promptTokens).toBeLessThanOrEqual(1000 - 200);
+    expect(prepared.passages.map((p) => p.chunkId)).toEqual(['a:1', 'a:5', 'b:3']);
+    expect(prepared.passages.map((p) => p.n)).toEqual([1, 2, 3]);
+    expect(prepared.prompt).toContain('[1] "Doc a" (a.pdf), page 2:');
+    expect(prepared.nPredict).toBeLessThanOrEqual(1000 - prepared.promptTokens);
+    expect(prepared.templateSource).toBe('server');
+  });
+
+  it('orders the prompt for the cache: system and passages, conversation, then the question', async () => {
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'first question' },
+      { role: 'assistant', content: 'first answer' },
+    ];
+    const prepared = await new PromptBuilder(new WordServer()).prepare({ question: 'second question', history, candidates: [passage('a', 0, 20)], settings: DEFAULT_CHAT_SETTINGS, server });
+    const at = (s: string) => prepared.prompt.indexOf(s);
+    expect(at('w19')).toBeGreaterThan(-1);
+    expect(at('w19')).toBeLessThan(at('first question'));
+    expect(at('first answer')).toBeLessThan(at('second question'));
+  });
+
+  it('counts each passage once and reuses the count', async () => {
+    const counter = new WordServer();
+    const builder = new PromptBuilder(counter);
+    const input = { question: 'q', history: [], candidates: [passage('a', 0, 50)], settings: DEFAULT_CHAT_SETTINGS, server };
+    await builder.prepare(input);
+    await builder.prepare(input);
+    expect(counter.counted.filter((t) => t.startsWith('[10] "Doc a"'))).toHaveLength(1);
+  });
+
+  it('leaves out old turns, then passages, before it would overflow a tiny context', async () => {
+    const history: ChatMessage[] = Array.from({ length: 6 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: 'talk '.repeat(60) }) as ChatMessage);
+    const prepared = await new PromptBuilder(new WordServer()).prepare({
+      question: 'q',
+      history,
+      candidates: [passage('a', 0, 150), passage('b', 0, 60)],
+      settings: DEFAULT_CHAT_SETTINGS,
+      server: { ...server, contextSize: 512 },
+    });
+    expect(prepared.promptTokens + prepared.nPredict).toBeLessThanOrEqual(512);
+    expect(prepared.turnsDropped).toBeGreaterThan(0);
+    expect(prepared.passages.map((p) => p.chunkId)).toEqual(['b:0']);
+  });
+
+  it('uses fewer passages when asked to retry with fewer', async () => {
+    const candidates = [passage('a', 0, 20), passage('b', 0, 20), passage('c', 0, 20)];
+    const prepared = await new PromptBuilder(new WordServer()).prepare({ question: 'q', history: [], candidates, settings: DEFAULT_CHAT_SETTINGS, server, maxPassages: 1 });
+    expect(prepared.passages).toHaveLength(1);
+  });
+
+  it('falls back to a built-in template where the server has none (llamafile 0.9)', async () => {
+    const old = new WordServer();
+    old.applyTemplate = async () => null;
+    const prepared = await new PromptBuilder(old).prepare({ question: 'q', history: [], candidates: [], settings: DEFAULT_CHAT_SETTINGS, server: { ...server, modern: false, model: 'Meta-Llama-3-8B' } });
+    expect(prepared.templateSource).toBe('llama3');
+    expect(prepared.prompt).toContain('<|start_header_id|>user<|end_header_id|>');
+  });
+
+  it('keeps passages in a stable order whatever their rank', () => {
+    const ranked = [passage('b', 2, 1), passage('a', 9, 1), passage('a', 3, 1)];
+    expect(stableOrder(ranked).map((p) => p.chunkId)).toEqual(['a:3', 'a:9', 'b:2']);
+    expect(systemMessage('S', [])).toContain('No passages from the documents are given');
+  });
+});

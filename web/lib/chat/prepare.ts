@@ -1,0 +1,153 @@
+import type { ChatMessage, ServerInfo } from '../server/client';
+import { ServerError } from '../server/errors';
+import { answerReserve, packPassages, passageRoom } from '../prompt/budget';
+import { formatPassage, PASSAGES_HEADING, stableOrder, systemMessage, type Passage } from '../prompt/passages';
+import { guessTemplate, renderBuiltin, renderJinja, stopStringsFor, type BuiltinTemplateId } from '../prompt/templates';
+import type { ChatSettings } from './settings';
+
+/**
+ * Builds the prompt for a question: the system prompt and the passages first (in a stable
+ * order, for the server's prompt cache), then the conversation, then the question, in the
+ * model's own chat template, with as many of the best passages as fit the context window.
+ * Every count is a real token count from the server.
+ */
+
+export interface PromptServer {
+  countTokens(text: string, signal?: AbortSignal): Promise<number>;
+  applyTemplate(messages: ChatMessage[], signal?: AbortSignal): Promise<string | null>;
+}
+
+export interface UsedPassage extends Passage {
+  /** Its number in the prompt: the model cites it as [n]. */
+  n: number;
+  tokens: number;
+}
+
+export type TemplateSource = 'server' | 'model' | BuiltinTemplateId;
+
+export interface PreparedPrompt {
+  prompt: string;
+  stop: string[];
+  passages: UsedPassage[];
+  /** Tokens of the whole prompt, start token included. */
+  promptTokens: number;
+  /** Tokens of the passages alone. */
+  passageTokens: number;
+  nPredict: number;
+  contextSize: number;
+  templateSource: TemplateSource;
+  /** Earlier turns left out because they did not fit. */
+  turnsDropped: number;
+}
+
+export interface PrepareInput {
+  question: string;
+  /** Earlier turns, oldest first. */
+  history: ChatMessage[];
+  /** Retrieved passages, best first. */
+  candidates: Passage[];
+  settings: ChatSettings;
+  server: ServerInfo;
+  /** Lower than settings.passageCount when a retry must use fewer. */
+  maxPassages?: number;
+}
+
+const DEFAULT_CONTEXT = 2048;
+/** Earlier messages considered at all: a long chat's early turns rarely help and cost tokens. */
+const MAX_HISTORY_MESSAGES = 6;
+
+export class PromptBuilder {
+  /** Token counts of formatted passages, by chunk id: a chunk is counted once per session. */
+  private readonly passageTokens = new Map<string, number>();
+
+  constructor(private readonly server: PromptServer) {}
+
+  private async render(messages: ChatMessage[], input: PrepareInput, signal?: AbortSignal): Promise<{ prompt: string; stop: string[]; source: TemplateSource }> {
+    const { settings, server } = input;
+    if (settings.template !== 'auto') return { ...renderBuiltin(settings.template, messages), source: settings.template };
+    if (server.modern) {
+      const prompt = await this.server.applyTemplate(messages, signal).catch((error: unknown) => {
+        // A template that rejects these messages (some refuse a system role) is not fatal:
+        // the model's template rendered here, or a built-in, still works.
+        if (error instanceof ServerError && error.kind !== 'unreachable' && error.kind !== 'auth') return null;
+        throw error;
+      });
+      if (prompt !== null) return { prompt, stop: stopStringsFor(prompt), source: 'server' };
+    }
+    if (server.chatTemplate) {
+      try {
+        const prompt = renderJinja(server.chatTemplate, messages);
+        return { prompt, stop: stopStringsFor(prompt), source: 'model' };
+      } catch {
+        // Falls through to a built-in template.
+      }
+    }
+    const id = guessTemplate(server.model);
+    return { ...renderBuiltin(id, messages), source: id };
+  }
+
+  private async countPassage(passage: Passage, signal?: AbortSignal): Promise<number> {
+    const cached = this.passageTokens.get(passage.chunkId);
+    if (cached !== undefined) return cached;
+    // Counted with a two-digit number and the blank line that joins passages, so the count
+    // holds whatever number the passage gets.
+    const tokens = await this.server.countTokens(`${formatPassage(10, passage)}\n\n`, signal);
+    this.passageTokens.set(passage.chunkId, tokens);
+    return tokens;
+  }
+
+  async prepare(input: PrepareInput, signal?: AbortSignal): Promise<PreparedPrompt> {
+    const contextSize = input.server.contextSize ?? DEFAULT_CONTEXT;
+    const reserve = answerReserve(contextSize, input.settings.maxAnswerTokens);
+    const limit = contextSize - reserve;
+    const maxPassages = Math.min(input.maxPassages ?? input.settings.passageCount, input.settings.passageCount);
+
+    const messagesWith = (passages: Passage[], history: ChatMessage[]): ChatMessage[] => [
+      { role: 'system', content: systemMessage(input.settings.systemPrompt, passages) },
+      ...history,
+      { role: 'user', content: input.question },
+    ];
+    // +1: the start-of-text token the server adds.
+    const countPrompt = async (prompt: string) => (await this.server.countTokens(prompt, signal)) + 1;
+
+    // The conversation so far, as much of it as leaves room for passages.
+    let history = input.history.slice(-MAX_HISTORY_MESSAGES);
+    let base = await this.render(messagesWith([], history), input, signal);
+    let baseTokens = await countPrompt(base.prompt);
+    while (baseTokens > limit * 0.6 && history.length > 0) {
+      history = history.slice(2);
+      base = await this.render(messagesWith([], history), input, signal);
+      baseTokens = await countPrompt(base.prompt);
+    }
+    if (baseTokens > limit) throw new ServerError('context', `the question alone is too long for the model's context of ${contextSize} tokens`);
+
+    const candidates = input.candidates.slice(0, Math.max(maxPassages * 2, maxPassages));
+    const counts = await Promise.all(candidates.map((p) => this.countPassage(p, signal)));
+    const headingTokens = maxPassages > 0 ? await this.server.countTokens(`${PASSAGES_HEADING}\n\n`, signal) : 0;
+    const room = passageRoom({ contextSize, answerReserve: reserve, baseTokens: baseTokens + headingTokens });
+    let picked = packPassages(counts, room, maxPassages);
+
+    // The exact count of the final prompt decides: a passage too many is dropped, worst first.
+    for (;;) {
+      const passages = stableOrder(picked.map((i) => ({ ...candidates[i], tokens: counts[i] })));
+      const rendered = await this.render(messagesWith(passages, history), input, signal);
+      const promptTokens = await countPrompt(rendered.prompt);
+      if (promptTokens <= limit || picked.length === 0) {
+        if (promptTokens > contextSize - 16) throw new ServerError('context', `the prompt does not fit the model's context of ${contextSize} tokens`);
+        const used = passages.map((p, i) => ({ ...p, n: i + 1 }));
+        return {
+          prompt: rendered.prompt,
+          stop: rendered.stop,
+          passages: used,
+          promptTokens,
+          passageTokens: used.reduce((sum, p) => sum + p.tokens, 0),
+          nPredict: Math.max(16, Math.min(input.settings.maxAnswerTokens, contextSize - promptTokens)),
+          contextSize,
+          templateSource: rendered.source,
+          turnsDropped: input.history.length - history.length,
+        };
+      }
+      picked = picked.slice(0, -1);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/** How passages are shown to the model: numbered, with where they come from. */
+
+export interface Passage {
+  chunkId: string;
+  docId: string;
+  seq: number;
+  title: string;
+  fileName: string;
+  page: number;
+  text: string;
+}
+
+export const PASSAGES_HEADING = 'Passages from the documents:';
+
+export function formatPassage(n: number, passage: Passage): string {
+  return `[${n}] "${passage.title}" (${passage.fileName}), page ${passage.page}:\n${passage.text}`;
+}
+
+export function systemMessage(systemPrompt: string, passages: Passage[]): string {
+  if (passages.length === 0) return `${systemPrompt.trim()}\n\n(No passages from the documents are given for this question.)`;
+  return `${systemPrompt.trim()}\n\n${PASSAGES_HEADING}\n\n${passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n')}`;
+}
+
+/**
+ * Passages in document order rather than rank order: when a follow-up retrieves mostly the
+ * same passages, the prompt keeps the same beginning, and the server reuses its cache.
+ */
+export function stableOrder<T extends Passage>(passages: T[]): T[] {
+  return [...passages].sort((a, b) => (a.docId === b.docId ? a.seq - b.seq : a.docId < b.docId ? -1 : 1));
+}

@@ -1,0 +1,33 @@
+import type { LibraryDB, StoredDocument } from '../storage/schema';
+import { getChunks } from '../storage/library';
+import { pageAtOffset } from '../text/chunk';
+import type { Passage } from '../prompt/passages';
+import type { LibraryIndex } from './index';
+import { snippet } from './snippet';
+
+/**
+ * Passages for a question: the best chunks of the search, spread over documents. Without
+ * the spread, one long document that matches well fills every slot with neighbouring
+ * chunks that repeat each other, and a second document that holds the answer never gets in.
+ */
+
+export interface RetrievedPassage extends Passage {
+  score: number;
+}
+
+export async function retrievePassages(db: LibraryDB, index: LibraryIndex, docs: Map<string, StoredDocument>, query: string, count: number): Promise<RetrievedPassage[]> {
+  if (count <= 0 || query.trim().length === 0) return [];
+  const hits = index.search(query, count * 6);
+  const chunks = await getChunks(db, hits.map((h) => h.chunkId));
+  const perDocument = Math.max(2, Math.ceil(count / 2));
+  const chosen: RetrievedPassage[] = [];
+  hits.forEach((hit, i) => {
+    const chunk = chunks[i];
+    const doc = chunk && docs.get(chunk.docId);
+    if (!chunk || !doc || chosen.length >= count) return;
+    if (chosen.filter((p) => p.docId === doc.id).length >= perDocument) return;
+    const page = pageAtOffset(chunk, snippet(chunk.text, hit.terms).focus);
+    chosen.push({ chunkId: chunk.id, docId: doc.id, seq: chunk.seq, title: doc.title, fileName: doc.fileName, page, text: chunk.text, score: hit.score });
+  });
+  return chosen;
+}

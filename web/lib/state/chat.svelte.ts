@@ -1,0 +1,283 @@
+import type { Library } from './library.svelte';
+import type { ServerMonitor } from './server.svelte';
+import type { ChatMessage, ServerInfo } from '../server/client';
+import { ServerError } from '../server/errors';
+import type { CompletionFinal } from '../server/stream';
+import { PromptBuilder, type PreparedPrompt } from '../chat/prepare';
+import { DEFAULT_CHAT_SETTINGS, sanitizeSettings, type ChatSettings } from '../chat/settings';
+import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/schema';
+import { deleteConversation, getSetting, listConversations, putConversation, putSetting } from '../storage/conversations';
+import { newId } from '../ids';
+
+/**
+ * Conversations with the library: sending a question, streaming the answer into the page
+ * a frame at a time, stopping, regenerating, and keeping every conversation in IndexedDB.
+ */
+
+const SETTINGS_KEY = 'chat';
+const API_KEY_KEY = 'apiKey';
+const SESSION_API_KEY = 'memory-cache:apiKey';
+const TITLE_LENGTH = 60;
+/** How many times a prompt that overflowed the context is retried with fewer passages. */
+const OVERFLOW_RETRIES = 3;
+
+export class Chat {
+  conversations = $state<StoredConversation[]>([]);
+  currentId = $state<string | null>(null);
+  settings = $state<ChatSettings>({ ...DEFAULT_CHAT_SETTINGS });
+  apiKey = $state('');
+  rememberApiKey = $state(false);
+  /** The id of the answer being streamed, if any. */
+  streamingId = $state<string | null>(null);
+
+  readonly current = $derived(this.conversations.find((c) => c.id === this.currentId) ?? null);
+  readonly busy = $derived(this.streamingId !== null);
+
+  private db: LibraryDB | null = null;
+  private controller: AbortController | null = null;
+  private readonly builder: PromptBuilder;
+
+  constructor(
+    private readonly library: Library,
+    private readonly server: ServerMonitor,
+  ) {
+    this.builder = new PromptBuilder(server.client);
+  }
+
+  async start(): Promise<void> {
+    this.db = this.library.database;
+    if (!this.db) return;
+    const conversations = await listConversations(this.db);
+    // An answer still marked as streaming was cut off by a closed tab: keep what arrived.
+    for (const conversation of conversations) {
+      let changed = false;
+      for (const message of conversation.messages) {
+        if (message.status === 'streaming') {
+          message.status = 'cut-off';
+          message.error = 'the page was closed while this answer was arriving';
+          changed = true;
+        }
+      }
+      if (changed) await putConversation(this.db, conversation);
+    }
+    this.conversations = conversations;
+    this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
+    const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
+    this.rememberApiKey = typeof storedKey === 'string' && storedKey.length > 0;
+    this.setApiKeyInMemory(storedKey ?? sessionStorage.getItem(SESSION_API_KEY) ?? '');
+  }
+
+  private setApiKeyInMemory(key: string): void {
+    this.apiKey = key;
+    this.server.client.apiKey = key;
+  }
+
+  async saveSettings(settings: ChatSettings, apiKey: string, remember: boolean): Promise<void> {
+    this.settings = sanitizeSettings(settings);
+    this.setApiKeyInMemory(apiKey);
+    this.rememberApiKey = remember;
+    if (remember) sessionStorage.removeItem(SESSION_API_KEY);
+    else if (apiKey) sessionStorage.setItem(SESSION_API_KEY, apiKey);
+    else sessionStorage.removeItem(SESSION_API_KEY);
+    if (!this.db) return;
+    await putSetting(this.db, SETTINGS_KEY, $state.snapshot(this.settings));
+    await putSetting(this.db, API_KEY_KEY, remember ? apiKey : '');
+    void this.server.check();
+  }
+
+  newConversation(): void {
+    this.currentId = null;
+  }
+
+  select(id: string): void {
+    this.currentId = id;
+  }
+
+  async rename(id: string, title: string): Promise<void> {
+    const conversation = this.conversations.find((c) => c.id === id);
+    const clean = title.trim();
+    if (!conversation || !clean) return;
+    conversation.title = clean.slice(0, 200);
+    await this.save(conversation);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (this.current?.id === id && this.busy) this.stop();
+    this.conversations = this.conversations.filter((c) => c.id !== id);
+    if (this.currentId === id) this.currentId = null;
+    if (this.db) await deleteConversation(this.db, id);
+  }
+
+  private async save(conversation: StoredConversation): Promise<void> {
+    if (this.db) await putConversation(this.db, $state.snapshot(conversation) as StoredConversation);
+  }
+
+  private connectedInfo(): ServerInfo | null {
+    const status = this.server.status;
+    return status.state === 'connected' ? status.info : null;
+  }
+
+  async send(question: string): Promise<void> {
+    const text = question.trim();
+    if (!text || this.busy || !this.connectedInfo()) return;
+    const sentAt = performance.now();
+    let conversation = this.current;
+    if (!conversation) {
+      const now = Date.now();
+      const created: StoredConversation = { id: newId(), title: text.slice(0, TITLE_LENGTH), createdAt: now, updatedAt: now, messages: [] };
+      this.conversations.unshift(created);
+      this.currentId = created.id;
+      conversation = this.conversations[0];
+    }
+    const history = historyOf(conversation.messages);
+    conversation.messages.push({ id: newId(), role: 'user', content: text, createdAt: Date.now() });
+    conversation.messages.push({ id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' });
+    const answer = conversation.messages[conversation.messages.length - 1];
+    await this.answer(conversation, answer, text, history, sentAt);
+  }
+
+  /** Asks the same question again, in place of the given answer. */
+  async regenerate(answerId: string): Promise<void> {
+    const conversation = this.current;
+    if (!conversation || this.busy || !this.connectedInfo()) return;
+    const index = conversation.messages.findIndex((m) => m.id === answerId);
+    const question = conversation.messages[index - 1];
+    if (index < 1 || question.role !== 'user') return;
+    const answer = conversation.messages[index];
+    Object.assign(answer, { content: '', status: 'streaming', error: undefined, notice: undefined, sources: undefined, stats: undefined });
+    await this.answer(conversation, answer, question.content, historyOf(conversation.messages.slice(0, index - 1)), performance.now());
+  }
+
+  stop(): void {
+    this.controller?.abort();
+  }
+
+  private async answer(conversation: StoredConversation, answer: StoredMessage, question: string, history: ChatMessage[], sentAt: number): Promise<void> {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.streamingId = answer.id;
+    conversation.updatedAt = Date.now();
+    this.moveToTop(conversation);
+    await this.save(conversation);
+    try {
+      const info = this.connectedInfo();
+      if (!info) throw new ServerError('unreachable', 'no model server is connected');
+      // Follow-ups lean on the previous question for what "it" or "they" refer to.
+      const previousQuestion = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
+      const candidates = await this.library.retrieve(`${question} ${previousQuestion}`.trim(), this.settings.passageCount * 2);
+      let maxPassages = this.settings.passageCount;
+      for (let attempt = 0; ; attempt++) {
+        const prepared = await this.builder.prepare({ question, history, candidates, settings: $state.snapshot(this.settings) as ChatSettings, server: info, maxPassages }, controller.signal);
+        this.describePrompt(answer, prepared);
+        if (candidates.length > 0 && prepared.passages.length === 0 && maxPassages > 0) {
+          answer.notice = `None of the matching passages fit the model's context of ${prepared.contextSize.toLocaleString()} tokens, so this answer does not draw on your documents.`;
+        }
+        const outcome = await this.stream(answer, prepared, controller.signal, sentAt);
+        // llamafile 0.9 cuts a prompt that is too long without an error, and only says so at the end.
+        const overflowed = outcome === 'overflow' || (outcome !== null && outcome.truncated);
+        if (overflowed && prepared.passages.length > 0 && attempt < OVERFLOW_RETRIES) {
+          maxPassages = Math.floor(prepared.passages.length / 2);
+          answer.content = '';
+          answer.notice = `The prompt did not fit the model's context, so this answer uses ${maxPassages} passage${maxPassages === 1 ? '' : 's'} instead of ${prepared.passages.length}.`;
+          continue;
+        }
+        if (outcome === 'overflow') throw new ServerError('context', "the question and conversation do not fit the model's context");
+        answer.status = 'done';
+        break;
+      }
+    } catch (error) {
+      if (controller.signal.aborted) {
+        answer.status = 'stopped';
+      } else {
+        answer.status = answer.content ? 'cut-off' : 'error';
+        answer.error = error instanceof Error ? error.message : String(error);
+      }
+    } finally {
+      this.streamingId = null;
+      this.controller = null;
+      conversation.updatedAt = Date.now();
+      await this.save(conversation);
+    }
+  }
+
+  private describePrompt(answer: StoredMessage, prepared: PreparedPrompt): void {
+    answer.sources = prepared.passages.map(({ n, chunkId, docId, title, fileName, page, tokens, text }) => ({ n, chunkId, docId, title, fileName, page, tokens, text }));
+    answer.stats = {
+      promptTokens: prepared.promptTokens,
+      cachedTokens: null,
+      predictedTokens: null,
+      tokensPerSecond: null,
+      contextSize: prepared.contextSize,
+      passageTokens: prepared.passageTokens,
+      sendToRequestMs: null,
+      sendToFirstTokenMs: null,
+    };
+    if (prepared.turnsDropped > 0 && !answer.notice) answer.notice = 'Earlier turns of this conversation were left out to make room for the passages.';
+  }
+
+  /**
+   * Streams one completion into the answer. Tokens are gathered and written once per
+   * animation frame: one re-render per token would make long answers stutter.
+   * Returns the final chunk, or 'overflow' when the server refused the prompt as too long.
+   */
+  private async stream(answer: StoredMessage, prepared: PreparedPrompt, signal: AbortSignal, sentAt: number): Promise<CompletionFinal | 'overflow' | null> {
+    const { settings } = this;
+    let pending = '';
+    let frame = 0;
+    const flush = () => {
+      frame = 0;
+      if (!pending) return;
+      if (answer.stats && answer.stats.sendToFirstTokenMs === null) answer.stats.sendToFirstTokenMs = Math.round(performance.now() - sentAt);
+      answer.content += pending;
+      pending = '';
+    };
+    try {
+      const events = this.server.client.complete(
+        { prompt: prepared.prompt, n_predict: prepared.nPredict, temperature: settings.temperature, top_p: settings.topP, stop: prepared.stop, cache_prompt: true, stream: true },
+        signal,
+      );
+      if (answer.stats) answer.stats.sendToRequestMs = Math.round(performance.now() - sentAt);
+      for await (const event of events) {
+        if (event.type === 'token') {
+          pending += event.content;
+          frame ||= requestAnimationFrame(flush);
+        } else {
+          cancelAnimationFrame(frame);
+          flush();
+          const final = event.final;
+          if (answer.stats) {
+            answer.stats.promptTokens = final.promptTokens ?? answer.stats.promptTokens;
+            answer.stats.cachedTokens = final.cachedTokens;
+            answer.stats.predictedTokens = final.predictedTokens;
+            answer.stats.tokensPerSecond = final.tokensPerSecond;
+          }
+          return final;
+        }
+      }
+      return null;
+    } catch (error) {
+      if (error instanceof ServerError && error.kind === 'context') return 'overflow';
+      throw error;
+    } finally {
+      cancelAnimationFrame(frame);
+      flush();
+    }
+  }
+
+  private moveToTop(conversation: StoredConversation): void {
+    const index = this.conversations.findIndex((c) => c.id === conversation.id);
+    if (index > 0) this.conversations.unshift(...this.conversations.splice(index, 1));
+  }
+}
+
+/** Earlier turns as chat messages: finished answers only, so a failed one does not teach the model. */
+function historyOf(messages: StoredMessage[]): ChatMessage[] {
+  const turns: ChatMessage[] = [];
+  for (let i = 0; i + 1 < messages.length; i += 2) {
+    const [question, answer] = [messages[i], messages[i + 1]];
+    if (question.role === 'user' && answer.role === 'assistant' && answer.content.trim()) {
+      turns.push({ role: 'user', content: question.content }, { role: 'assistant', content: answer.content });
+    }
+  }
+  return turns;
+}
