@@ -78,6 +78,18 @@ describe('chat with the library', () => {
     expect(await log.innerText()).toContain('How many mussels can a starfish eat in a year?');
     expect(await log.innerText()).toMatch(/48 tokens answered/);
     expect(await log.innerText()).toMatch(/tokens\/s/);
+    const stats = await page.evaluate(
+      () =>
+        new Promise<unknown>((resolve, reject) => {
+          const open = indexedDB.open('memory-cache');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const read = open.result.transaction('conversations').objectStore('conversations').getAll();
+            read.onsuccess = () => resolve((read.result as { messages: { stats?: unknown }[] }[])[0].messages[1].stats);
+          };
+        }),
+    );
+    console.log('answer timings (ms from Send):', JSON.stringify(stats));
 
     const source = log.getByRole('link', { name: /Tide Pools of the Northern Coast, page 2/ });
     await source.first().click();

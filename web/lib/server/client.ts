@@ -20,6 +20,8 @@ export type ServerStatus =
   | { state: 'checking' }
   | { state: 'connected'; info: ServerInfo }
   | { state: 'loading' }
+  /** The server answers, but wants an API key this page does not have (or has wrong). */
+  | { state: 'needs-key' }
   | { state: 'unreachable'; reason: string };
 
 export interface ChatMessage {
@@ -101,7 +103,8 @@ export class ServerClient {
         state: 'connected',
         info: { model: modelName(props), contextSize: props.default_generation_settings?.n_ctx ?? null, chatTemplate: props.chat_template ?? null, modern },
       };
-    } catch {
+    } catch (error) {
+      if (error instanceof ServerError && error.kind === 'auth') return { state: 'needs-key' };
       return { state: 'connected', info: { model: 'unknown model', contextSize: null, chatTemplate: null, modern: false } };
     }
   }
