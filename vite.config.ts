@@ -37,6 +37,32 @@ function pdfjsAssets(): Plugin {
   };
 }
 
+/**
+ * The page's Content-Security-Policy. Only the built page carries it: Vite's dev server
+ * needs inline scripts and a websocket of its own. pdf.js needs 'wasm-unsafe-eval' for its
+ * image decoders, and blob: for its worker and rendered images.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "img-src 'self' blob: data:",
+  "font-src 'self' data:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'memory-cache:csp',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
+
 const modelServer = process.env.MEMORY_CACHE_SERVER ?? 'http://127.0.0.1:8080';
 const SERVER_ROUTES = ['/health', '/props', '/tokenize', '/detokenize', '/apply-template', '/completion', '/slots'];
 
@@ -45,7 +71,7 @@ export default defineConfig({
   publicDir: join(projectRoot, 'public'),
   // Relative URLs: the app is served from a llamafile's zip, a folder, or any URL prefix.
   base: './',
-  plugins: [svelte({ configFile: false }), pdfjsAssets()],
+  plugins: [svelte({ configFile: false }), pdfjsAssets(), contentSecurityPolicy()],
   build: {
     outDir: join(projectRoot, 'dist'),
     emptyOutDir: true,

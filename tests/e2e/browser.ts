@@ -16,6 +16,8 @@ export interface WatchedPage {
   errors: string[];
   /** Every URL the page requested. */
   requests: string[];
+  /** Console messages about the Content-Security-Policy blocking something. */
+  cspViolations: string[];
 }
 
 /** A page in a fresh profile (its own IndexedDB), recording errors and requests. */
@@ -24,10 +26,14 @@ export async function openApp(browser: Browser, url: string): Promise<WatchedPag
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
+  const cspViolations: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await page.goto(url);
-  return { page, context, errors, requests };
+  return { page, context, errors, requests, cspViolations };
 }
 
 export interface UploadFile {

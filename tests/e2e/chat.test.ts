@@ -57,7 +57,7 @@ async function slotsIdle(url: string): Promise<boolean> {
 
 describe('chat with the library', () => {
   it('streams an answer built from the passages, with sources that open the viewer, kept after a reload', async () => {
-    const { page, errors } = await openApp(browser, `${server.url}/`);
+    const { page, errors, cspViolations } = await openApp(browser, `${server.url}/`);
     await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
     await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
@@ -103,6 +103,7 @@ describe('chat with the library', () => {
     await log.getByRole('link', { name: /Tide Pools of the Northern Coast, page 2/ }).first().waitFor();
     expect(await log.innerText()).toMatch(/48 tokens answered/);
     expect(errors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 
   it('stops at once when asked: the answer keeps what arrived and the server stops generating', async () => {

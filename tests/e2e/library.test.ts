@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('the library, end to end, served by llama-server', () => {
   it('ingests PDFs, searches them, opens the viewer at the page, and keeps everything after a reload', async () => {
-    const { page, errors, requests } = await openApp(browser, appUrl);
+    const { page, errors, requests, cspViolations } = await openApp(browser, appUrl);
     await expect.poll(() => page.getByRole('status').innerText()).toMatch(/Model connected/);
 
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
@@ -79,6 +79,8 @@ describe('the library, end to end, served by llama-server', () => {
     await page.getByRole('searchbox', { name: 'Search your library' }).waitFor();
 
     expect(errors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("default-src 'self'");
     const origin = new URL(appUrl).origin;
     expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
   });
