@@ -36,6 +36,7 @@ if (!run('npx', ['vite', 'build', '--logLevel', 'warn'])) process.exit(1);
 
 const missing: string[] = [];
 if (!chromiumPath()) missing.push('Chromium (install: sudo apt-get install chromium)');
+if (spawnSync('qpdf', ['--version']).status !== 0) missing.push('qpdf, which makes encrypted test PDFs (install: sudo apt-get install qpdf)');
 if (!ensureLlamaServer()) missing.push('llama-server (install: bash embed/setup-llama-server.sh)');
 if (missing.length > 0 && inCI) {
   console.error(`CI needs every test dependency, and these are missing: ${missing.join('; ')}`);

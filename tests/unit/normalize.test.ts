@@ -21,4 +21,12 @@ describe('normalizeText', () => {
   it('drops invisible and replacement characters from broken font maps', () => {
     expect(normalizeLine('soft\u00adhyphen zero\u200bwidth \ufffdbad\u0007')).toBe('softhyphen zerowidth bad');
   });
+
+  it('drops the private-use code points that fonts without a Unicode map produce', () => {
+    expect(normalizeLine('real \ue001\ue002\uf8ff words \udb80\udc00here')).toBe('real words here');
+  });
+
+  it('keeps CJK, Hebrew and Arabic text', () => {
+    expect(normalizeLine('東京 שלום مرحبا')).toBe('東京 שלום مرحبا');
+  });
 });

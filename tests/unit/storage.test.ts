@@ -8,7 +8,7 @@ import {
   deleteDocument,
   discardUnfinishedDocument,
   getDocumentChunks,
-  getFileBytes,
+  getFile,
   getLibraryVersion,
   listReadyDocuments,
   listUnfinishedDocuments,
@@ -81,7 +81,7 @@ describe('library storage', () => {
     const version = await completeDocument(db, { ...doc, chunkCount: 2 });
     expect(version).toBe(1);
     expect((await listReadyDocuments(db)).map((d) => d.state)).toEqual(['ready']);
-    expect(new Uint8Array((await getFileBytes(db, idA)) as ArrayBuffer)).toEqual(new Uint8Array([9, 8, 7]));
+    expect(new Uint8Array((await getFile(db, idA))?.bytes as ArrayBuffer)).toEqual(new Uint8Array([9, 8, 7]));
   });
 
   it('discards a half-written document entirely, without touching others', async () => {
@@ -91,7 +91,7 @@ describe('library storage', () => {
     await putChunks(db, makeChunks(idA, ['partial']));
     await discardUnfinishedDocument(db, idA);
     expect(await db.get('documents', idA)).toBeUndefined();
-    expect(await getFileBytes(db, idA)).toBeUndefined();
+    expect(await getFile(db, idA)).toBeUndefined();
     expect(await getDocumentChunks(db, idA)).toEqual([]);
     expect((await getDocumentChunks(db, idB)).map((c) => c.text)).toEqual(['kept']);
     expect(await getLibraryVersion(db)).toBe(1);

@@ -3,7 +3,9 @@ import { chooseTitle, titleFromFileName, type TextLine } from '../text/title';
 import { extractPage, metadataTitle } from '../pdf/extract';
 import { openPdf } from '../pdf/pdfjs';
 import type { LibraryDB, StoredChunk, StoredDocument } from '../storage/schema';
-import { beginDocument, chunkId, completeDocument, discardUnfinishedDocument, getDocument, putChunks } from '../storage/library';
+import { beginDocument, chunkId, completeDocument, discardUnfinishedDocument, getDocument, noteProgress, putChunks } from '../storage/library';
+import { storageUsage } from '../storage/usage';
+import { formatBytes } from '../format';
 import { sha256Hex } from './hash';
 import { ingestLockName, withLockIfFree } from './locks';
 import { looksLikePdf } from './sniff';
@@ -18,6 +20,8 @@ export type IngestOutcome =
   | { kind: 'added'; doc: StoredDocument; libraryVersion: number }
   | { kind: 'duplicate'; doc: StoredDocument }
   | { kind: 'busy' }
+  /** The PDF is encrypted: it needs a password, or the one given was wrong. */
+  | { kind: 'password'; incorrect: boolean }
   | { kind: 'failed'; reason: string }
   | { kind: 'cancelled' };
 
@@ -32,7 +36,11 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Chunks written per transaction. */
   batchSize?: number;
+  password?: string;
 }
+
+/** Every this many pages the document record notes how far the import got. */
+const PROGRESS_NOTE_PAGES = 50;
 
 export class IngestCancelled extends Error {
   constructor() {
@@ -60,7 +68,7 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
 }
 
 async function ingestLocked(db: LibraryDB, file: File, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {
-  const { signal, onProgress, batchSize = 200 } = options;
+  const { signal, onProgress, batchSize = 200, password } = options;
   const doc: StoredDocument = {
     id,
     title: titleFromFileName(file.name),
@@ -73,19 +81,20 @@ async function ingestLocked(db: LibraryDB, file: File, id: string, bytes: ArrayB
     addedAt: Date.now(),
     state: 'ingesting',
   };
-  // IndexedDB copies the bytes when the write is queued, so pdf.js may take the buffer afterwards.
-  await beginDocument(db, doc, bytes);
   let loadingTask: Awaited<ReturnType<typeof openPdf>> | null = null;
   const abort = () => void loadingTask?.destroy();
   signal?.addEventListener('abort', abort);
   try {
-    loadingTask = await openPdf(new Uint8Array(bytes));
+    // IndexedDB copies the bytes when the write is queued, so pdf.js may take the buffer afterwards.
+    await beginDocument(db, doc, bytes, password);
+    loadingTask = await openPdf(new Uint8Array(bytes), password);
     throwIfCancelled(signal);
     const pdf = await loadingTask.promise;
     doc.pageCount = pdf.numPages;
     const rawTitle = await metadataTitle(pdf);
 
     const chunker = new Chunker();
+    const failedPages: number[] = [];
     let pending: StoredChunk[] = [];
     const store = (drafts: ChunkDraft[]) => {
       for (const draft of drafts) pending.push({ id: chunkId(id, draft.seq), docId: id, ...draft });
@@ -100,12 +109,24 @@ async function ingestLocked(db: LibraryDB, file: File, id: string, bytes: ArrayB
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       throwIfCancelled(signal);
       onProgress?.({ stage: 'extracting', page: pageNumber, pageCount: pdf.numPages });
-      const page = await extractPage(pdf, pageNumber);
+      let page: Awaited<ReturnType<typeof extractPage>>;
+      try {
+        page = await extractPage(pdf, pageNumber);
+      } catch (error) {
+        // One broken page does not cost the person the rest of the document.
+        if (signal?.aborted) throw new IngestCancelled();
+        failedPages.push(pageNumber);
+        continue;
+      }
       if (pageNumber === 1) doc.title = chooseTitle(rawTitle, firstLines(page.lines), file.name);
       doc.textChars += page.text.length;
       store(chunker.addPage(pageNumber, page.text));
       if (pending.length >= batchSize) await flush();
+      if (pageNumber % PROGRESS_NOTE_PAGES === 0) await noteProgress(db, { ...doc, pagesDone: pageNumber });
     }
+    if (failedPages.length === pdf.numPages) throw new Error('no page of it could be read');
+    if (failedPages.length > 0) doc.failedPages = failedPages;
+    if (doc.title === titleFromFileName(file.name)) doc.title = chooseTitle(rawTitle, [], file.name);
     store(chunker.finish());
     throwIfCancelled(signal);
     onProgress?.({ stage: 'saving', page: pdf.numPages, pageCount: pdf.numPages });
@@ -114,9 +135,10 @@ async function ingestLocked(db: LibraryDB, file: File, id: string, bytes: ArrayB
     const libraryVersion = await completeDocument(db, doc);
     return { kind: 'added', doc: { ...doc, state: 'ready' }, libraryVersion };
   } catch (error) {
-    await discardUnfinishedDocument(db, id);
+    await discardUnfinishedDocument(db, id).catch(() => undefined);
     if (error instanceof IngestCancelled || signal?.aborted) return { kind: 'cancelled' };
-    return { kind: 'failed', reason: describePdfError(error) };
+    if (isPasswordError(error)) return { kind: 'password', incorrect: password !== undefined };
+    return { kind: 'failed', reason: await describeIngestError(error) };
   } finally {
     signal?.removeEventListener('abort', abort);
     await loadingTask?.destroy();
@@ -125,6 +147,22 @@ async function ingestLocked(db: LibraryDB, file: File, id: string, bytes: ArrayB
 
 function firstLines(lines: TextLine[]): TextLine[] {
   return lines.slice(0, 40);
+}
+
+function isPasswordError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'PasswordException';
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'QuotaExceededError';
+}
+
+/** A sentence a person can act on. Storage errors say how much space the library uses. */
+async function describeIngestError(error: unknown): Promise<string> {
+  if (!isQuotaError(error)) return describePdfError(error);
+  const usage = await storageUsage().catch(() => null);
+  const used = usage ? ` (this site uses ${formatBytes(usage.usedBytes)} of the ${formatBytes(usage.quotaBytes)} the browser allows)` : '';
+  return `the browser has no storage space left${used}; free some space or delete documents, then add it again`;
 }
 
 /** A sentence a person can act on, from pdf.js's exception names. */
@@ -138,8 +176,6 @@ export function describePdfError(error: unknown): string {
       return 'the file is damaged or not a valid PDF';
     case 'MissingPDFException':
       return 'the file could not be read';
-    case 'QuotaExceededError':
-      return 'the browser has no storage space left';
     default:
       return message ? `could not read the PDF (${message})` : 'could not read the PDF';
   }

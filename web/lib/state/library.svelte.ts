@@ -1,5 +1,5 @@
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../storage/schema';
-import { chunkId, deleteDocument, discardUnfinishedDocument, getDocumentChunks, listReadyDocuments, listUnfinishedDocuments } from '../storage/library';
+import { chunkId, deleteDocument, discardUnfinishedDocument, getDocumentChunks, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
 import { requestPersistentStorage, storageUsage, type StorageUsage } from '../storage/usage';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
 import { ingestLockName, withLockIfFree } from '../ingest/locks';
@@ -15,7 +15,7 @@ import { yieldToMain } from '../scheduling';
  * methods; the work itself is done by the plain modules it calls.
  */
 
-export type QueueStatus = 'waiting' | 'reading' | 'extracting' | 'saving' | 'duplicate' | 'busy' | 'failed' | 'cancelled';
+export type QueueStatus = 'waiting' | 'reading' | 'extracting' | 'saving' | 'password' | 'duplicate' | 'busy' | 'failed' | 'cancelled';
 
 export interface QueueItem {
   key: number;
@@ -25,6 +25,8 @@ export interface QueueItem {
   page: number;
   pageCount: number;
   message: string;
+  /** For an encrypted PDF: the password to try. */
+  password?: string;
 }
 
 const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
@@ -37,6 +39,8 @@ export function isActive(item: QueueItem): boolean {
 
 export class Library {
   docs = $state<StoredDocument[]>([]);
+  /** Imports a closed tab left unfinished: their bytes are kept so they can be resumed. */
+  interrupted = $state<StoredDocument[]>([]);
   queue = $state<QueueItem[]>([]);
   usage = $state<StorageUsage | null>(null);
   persisted = $state<boolean | null>(null);
@@ -60,8 +64,9 @@ export class Library {
   async start(dbName?: string): Promise<void> {
     try {
       this.db = await openLibraryDB(dbName);
-      await this.discardUnfinished(this.db);
+      await this.markUnfinishedInterrupted(this.db);
       this.docs = await listReadyDocuments(this.db);
+      this.interrupted = await listInterruptedDocuments(this.db);
       const opened = await openPersistedIndex(this.db);
       this.index = opened.index;
       this.indexedVersion = opened.libraryVersion;
@@ -75,18 +80,47 @@ export class Library {
     if (this.queue.some((q) => q.status === 'waiting')) void this.pump();
   }
 
-  /** Removes what a closed or crashed tab left half-written, unless another open tab is still writing it. */
-  private async discardUnfinished(db: LibraryDB): Promise<void> {
+  /**
+   * What a closed or crashed tab left half-written loses its chunks and waits to be resumed,
+   * unless another open tab is still writing it.
+   */
+  private async markUnfinishedInterrupted(db: LibraryDB): Promise<void> {
     for (const doc of await listUnfinishedDocuments(db)) {
-      await withLockIfFree(ingestLockName(doc.id), () => discardUnfinishedDocument(db, doc.id));
+      await withLockIfFree(ingestLockName(doc.id), () => markInterrupted(db, doc));
     }
   }
 
-  addFiles(files: File[]): void {
+  /** Starts an interrupted import again from the bytes it kept. */
+  async resume(doc: StoredDocument): Promise<void> {
+    if (!this.db) return;
+    const file = await getFile(this.db, doc.id);
+    this.interrupted = this.interrupted.filter((d) => d.id !== doc.id);
+    if (!file) return;
+    this.addFiles([new File([file.bytes], doc.fileName, { type: doc.mimeType })], file.password);
+  }
+
+  /** Forgets an interrupted import, bytes and all. */
+  async forget(doc: StoredDocument): Promise<void> {
+    if (!this.db) return;
+    await discardUnfinishedDocument(this.db, doc.id);
+    this.interrupted = this.interrupted.filter((d) => d.id !== doc.id);
+    void this.refreshUsage();
+  }
+
+  addFiles(files: File[], password?: string): void {
     for (const file of files) {
-      this.queue.push({ key: this.nextKey++, fileName: file.name, size: file.size, status: 'waiting', page: 0, pageCount: 0, message: '' });
+      this.queue.push({ key: this.nextKey++, fileName: file.name, size: file.size, status: 'waiting', page: 0, pageCount: 0, message: '', password });
       this.pendingFiles.set(this.nextKey - 1, file);
     }
+    void this.pump();
+  }
+
+  /** Tries an encrypted PDF again with the password the person typed. */
+  unlock(key: number, password: string): void {
+    const item = this.queue.find((q) => q.key === key);
+    if (!item || item.status !== 'password' || !this.pendingFiles.has(key)) return;
+    item.password = password;
+    item.status = 'waiting';
     void this.pump();
   }
 
@@ -118,6 +152,7 @@ export class Library {
     try {
       outcome = await ingestFile(db, file, {
         signal: controller.signal,
+        password: item.password,
         onProgress: (p) => {
           item.status = p.stage;
           item.page = p.page;
@@ -128,8 +163,9 @@ export class Library {
       outcome = { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
     } finally {
       this.controllers.delete(item.key);
-      this.pendingFiles.delete(item.key);
     }
+    // An encrypted PDF keeps its file until the person types the password or skips it.
+    if (outcome.kind !== 'password') this.pendingFiles.delete(item.key);
     switch (outcome.kind) {
       case 'added':
         await this.indexDocument(db, outcome.doc, outcome.libraryVersion);
@@ -139,6 +175,10 @@ export class Library {
       case 'duplicate':
         item.status = 'duplicate';
         item.message = `Already in your library as “${outcome.doc.title}”`;
+        break;
+      case 'password':
+        item.status = 'password';
+        item.message = outcome.incorrect ? 'That password did not open it. Try again, or skip this file.' : 'This PDF is protected by a password.';
         break;
       case 'busy':
         item.status = 'busy';
@@ -184,9 +224,11 @@ export class Library {
 
   dismiss(key: number): void {
     this.queue = this.queue.filter((q) => q.key !== key || isActive(q));
+    if (!this.queue.some((q) => q.key === key)) this.pendingFiles.delete(key);
   }
 
   dismissFinished(): void {
+    for (const item of this.queue) if (!isActive(item)) this.pendingFiles.delete(item.key);
     this.queue = this.queue.filter(isActive);
   }
 

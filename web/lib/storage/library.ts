@@ -1,4 +1,4 @@
-import type { LibraryDB, StoredChunk, StoredDocument, StoredIndex } from './schema';
+import type { LibraryDB, StoredChunk, StoredDocument, StoredFile, StoredIndex } from './schema';
 
 /**
  * Every read and write of the library goes through here, so the rules that keep it whole
@@ -7,6 +7,15 @@ import type { LibraryDB, StoredChunk, StoredDocument, StoredIndex } from './sche
  */
 
 const LIBRARY_VERSION = 'libraryVersion';
+
+/**
+ * Queues a request whose own failure does not matter: when a request fails, its transaction
+ * aborts and `tx.done` rejects with the cause that does (QuotaExceededError, say), while the
+ * request only reports a generic AbortError. Handling the request here keeps that noise out.
+ */
+function queue(request: Promise<unknown>): void {
+  request.catch(() => undefined);
+}
 
 export function chunkKeyPrefix(docId: string): string {
   return docId.slice(0, 16);
@@ -34,21 +43,44 @@ export async function listUnfinishedDocuments(db: LibraryDB): Promise<StoredDocu
   return db.getAllFromIndex('documents', 'byState', 'ingesting');
 }
 
+export async function listInterruptedDocuments(db: LibraryDB): Promise<StoredDocument[]> {
+  return db.getAllFromIndex('documents', 'byState', 'interrupted');
+}
+
+/**
+ * Turns a document a closed tab left half-written into an interrupted one: its chunks go
+ * (they were never searchable), its record and bytes stay so the import can be resumed.
+ */
+export async function markInterrupted(db: LibraryDB, doc: StoredDocument): Promise<void> {
+  const tx = db.transaction(['documents', 'chunks'], 'readwrite');
+  queue(tx.objectStore('chunks').delete(chunkRange(doc.id)));
+  queue(tx.objectStore('documents').put({ ...doc, state: 'interrupted', chunkCount: 0 }));
+  await tx.done;
+}
+
 export function getDocument(db: LibraryDB, id: string): Promise<StoredDocument | undefined> {
   return db.get('documents', id);
 }
 
 /** Starts a document: its record (state 'ingesting') and its original bytes, in one transaction. */
-export async function beginDocument(db: LibraryDB, doc: StoredDocument, bytes: ArrayBuffer): Promise<void> {
+export async function beginDocument(db: LibraryDB, doc: StoredDocument, bytes: ArrayBuffer, password?: string): Promise<void> {
   const tx = db.transaction(['documents', 'files'], 'readwrite');
-  await Promise.all([tx.objectStore('documents').put({ ...doc, state: 'ingesting' }), tx.objectStore('files').put({ id: doc.id, bytes }), tx.done]);
+  const file = password ? { id: doc.id, bytes, password } : { id: doc.id, bytes };
+  queue(tx.objectStore('documents').put({ ...doc, state: 'ingesting' }));
+  queue(tx.objectStore('files').put(file));
+  await tx.done;
+}
+
+/** Records how far an import got, so an interrupted one can say so. */
+export async function noteProgress(db: LibraryDB, doc: StoredDocument): Promise<void> {
+  await db.put('documents', { ...doc, state: 'ingesting' });
 }
 
 /** Writes a batch of chunks in one transaction: hundreds at a time, never one per transaction. */
 export async function putChunks(db: LibraryDB, chunks: StoredChunk[]): Promise<void> {
   if (chunks.length === 0) return;
   const tx = db.transaction('chunks', 'readwrite');
-  for (const chunk of chunks) void tx.store.put(chunk);
+  for (const chunk of chunks) queue(tx.store.put(chunk));
   await tx.done;
 }
 
@@ -56,8 +88,8 @@ export async function putChunks(db: LibraryDB, chunks: StoredChunk[]): Promise<v
 export async function completeDocument(db: LibraryDB, doc: StoredDocument): Promise<number> {
   const tx = db.transaction(['documents', 'meta'], 'readwrite');
   const version = ((await tx.objectStore('meta').get(LIBRARY_VERSION))?.value ?? 0) + 1;
-  void tx.objectStore('documents').put({ ...doc, state: 'ready' });
-  void tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version });
+  queue(tx.objectStore('documents').put({ ...doc, state: 'ready' }));
+  queue(tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version }));
   await tx.done;
   return version;
 }
@@ -79,16 +111,16 @@ async function removeDocument(db: LibraryDB, id: string, bumpVersion: boolean): 
   const tx = db.transaction(['documents', 'files', 'chunks', 'meta'], 'readwrite');
   const current = (await tx.objectStore('meta').get(LIBRARY_VERSION))?.value ?? 0;
   const version = bumpVersion ? current + 1 : current;
-  void tx.objectStore('documents').delete(id);
-  void tx.objectStore('files').delete(id);
-  void tx.objectStore('chunks').delete(chunkRange(id));
-  if (bumpVersion) void tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version });
+  queue(tx.objectStore('documents').delete(id));
+  queue(tx.objectStore('files').delete(id));
+  queue(tx.objectStore('chunks').delete(chunkRange(id)));
+  if (bumpVersion) queue(tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version }));
   await tx.done;
   return version;
 }
 
-export async function getFileBytes(db: LibraryDB, id: string): Promise<ArrayBuffer | undefined> {
-  return (await db.get('files', id))?.bytes;
+export function getFile(db: LibraryDB, id: string): Promise<StoredFile | undefined> {
+  return db.get('files', id);
 }
 
 export async function getChunks(db: LibraryDB, ids: string[]): Promise<(StoredChunk | undefined)[]> {

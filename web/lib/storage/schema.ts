@@ -5,7 +5,11 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
  * MIGRATIONS, so a library created by any earlier release opens and upgrades in place.
  */
 
-export type DocumentState = 'ingesting' | 'ready';
+/**
+ * 'ingesting' while a tab writes it; 'ready' once complete; 'interrupted' when a tab closed
+ * mid-way: its chunks are gone but its bytes are kept, so it can be resumed.
+ */
+export type DocumentState = 'ingesting' | 'ready' | 'interrupted';
 
 export interface StoredDocument {
   /** SHA-256 of the original bytes, in hex: the same file added twice is the same document. */
@@ -20,13 +24,19 @@ export interface StoredDocument {
   /** Characters of text extracted; 0 means the file has no text layer. */
   textChars: number;
   addedAt: number;
-  /** A document is 'ingesting' until its last chunk is stored; only 'ready' ones are shown. */
+  /** A document is 'ingesting' until its last chunk is stored; only 'ready' ones are searchable. */
   state: DocumentState;
+  /** Pages pdf.js could not read; the rest of the document is in the library. */
+  failedPages?: number[];
+  /** Pages read when an import was interrupted. */
+  pagesDone?: number;
 }
 
 export interface StoredFile {
   id: string;
   bytes: ArrayBuffer;
+  /** The password that opens an encrypted PDF, kept beside it so the viewer can open it too. */
+  password?: string;
 }
 
 export interface StoredChunk {

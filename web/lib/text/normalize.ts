@@ -4,8 +4,10 @@
  * chunking both want plain, comparable text, so everything passes through here once.
  */
 
-// Characters that carry no meaning for search and only come from broken font maps or layout.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200d\u2060\ufeff\ufffd]/g;
+// Characters that carry no meaning for search and only come from broken font maps or layout:
+// controls, soft hyphens, zero-width marks, replacement characters, and the private-use
+// code points that fonts without a Unicode map hand out for their glyphs.
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200d\u2060\ufeff\ufffd\ue000-\uf8ff]|[\udb80-\udbff][\udc00-\udfff]/g;
 
 // A hyphen at a line end followed by a lower-case letter is almost always a word broken for
 // layout ("exam-\nple"); a capital or digit after it usually marks a real compound ("COVID-\n19").

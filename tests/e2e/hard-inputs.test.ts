@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { PDFDocument, rgb } from 'pdf-lib';
+import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
+import { makePdf } from '../support/pdfs';
+import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+import { cjkPdf, pdfWithBrokenPages, withBrokenXref } from '../support/raw-pdf';
+
+const appUrl = inject('appUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Encrypts a PDF with Debian's qpdf (AES-256), as a protected download would be. */
+function encrypt(pdf: Uint8Array, password: string): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'memory-cache-qpdf-'));
+  writeFileSync(join(dir, 'in.pdf'), pdf);
+  execFileSync('qpdf', ['--encrypt', password, `${password}-owner`, '256', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')]);
+  return new Uint8Array(readFileSync(join(dir, 'out.pdf')));
+}
+
+async function imageOnlyPdf(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([595, 842]);
+  // Shapes only, like a scan: something to see, nothing to extract.
+  for (let i = 0; i < 20; i++) page.drawRectangle({ x: 60, y: 780 - i * 30, width: 300 + (i % 5) * 40, height: 12, color: rgb(0.2, 0.2, 0.2) });
+  return pdf.save();
+}
+
+describe('hard inputs', () => {
+  it('asks for the password of a protected PDF, says when it is wrong, and lets the person skip', async () => {
+    const { page } = await openApp(browser, appUrl);
+    const secret = await makePdf({ title: 'Sealed Orders', pages: [{ paragraphs: ['The harbour master keeps the brass key under the third lantern.'] }] });
+    await addFiles(page, [pdfFile('sealed.pdf', encrypt(secret, 'lantern')), pdfFile('also sealed.pdf', encrypt(secret, 'other'))]);
+    const sealed = libraryItem(page, /^sealed\.pdf/);
+    await sealed.filter({ hasText: 'This PDF is protected by a password.' }).waitFor();
+
+    await page.getByRole('textbox', { name: 'Password for sealed.pdf' }).fill('wrong guess');
+    await sealed.getByRole('button', { name: 'Unlock' }).click();
+    await sealed.filter({ hasText: 'That password did not open it' }).waitFor();
+    await page.getByRole('textbox', { name: 'Password for sealed.pdf' }).fill('lantern');
+    await sealed.getByRole('button', { name: 'Unlock' }).click();
+    await libraryItem(page, 'Sealed Orders').filter({ hasText: 'Ready' }).waitFor();
+
+    await page.getByRole('button', { name: 'Skip also sealed.pdf' }).click();
+    await libraryItem(page, 'also sealed.pdf').waitFor({ state: 'detached' });
+
+    await page.getByRole('searchbox', { name: 'Search your library' }).fill('brass key lantern');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain('Sealed Orders');
+    // The viewer opens the encrypted original with the password kept beside it.
+    await searchResults(page).first().getByRole('button').click();
+    await page.getByRole('dialog', { name: 'Sealed Orders' }).getByText('Page 1 of 1').waitFor();
+    await expect.poll(async () => (await page.getByRole('dialog').locator('mark').allTextContents()).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the readable pages of a PDF whose page tree is broken, and says which page failed', async () => {
+    const { page } = await openApp(browser, appUrl);
+    // pdf.js recovers the pages before the broken one; the broken page itself cannot be opened.
+    const pdf = pdfWithBrokenPages(['Page one speaks of herons wading in the shallows.', 'Page two speaks of egrets nesting in the reeds.', 'Page three is broken.', 'Page four is lost.'], [3]);
+    await addFiles(page, [pdfFile('herons.pdf', pdf)]);
+    await libraryItem(page, 'herons.pdf').filter({ hasText: 'Ready, but page 3 could not be read' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search your library' }).fill('egrets nesting');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain('herons.pdf');
+  });
+
+  it('recovers a PDF whose cross-reference table is wrong, and rejects a truncated one clearly', async () => {
+    const { page } = await openApp(browser, appUrl);
+    const whole = pdfWithBrokenPages(['Kingfishers dive for minnows at dawn.'], []);
+    const truncated = (await tidePoolsPdf()).slice(0, 700);
+    await addFiles(page, [pdfFile('kingfishers.pdf', withBrokenXref(whole)), pdfFile('truncated.pdf', truncated), pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+    await libraryItem(page, 'kingfishers.pdf').filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, 'truncated.pdf').filter({ hasText: /Failed: .+/ }).waitFor();
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search your library' }).fill('kingfishers minnows');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain('kingfishers.pdf');
+  });
+
+  it('keeps a PDF without a text layer, viewable, and says search cannot see it', async () => {
+    const { page } = await openApp(browser, appUrl);
+    await addFiles(page, [pdfFile('scan.pdf', await imageOnlyPdf())]);
+    const item = libraryItem(page, 'scan.pdf');
+    await item.filter({ hasText: 'no text layer' }).waitFor();
+    await item.getByRole('button', { name: 'scan', exact: true }).click();
+    await page.getByRole('dialog', { name: 'scan' }).getByText('Page 1 of 1').waitFor();
+  });
+
+  it('reads Japanese text through the character maps it ships', async () => {
+    const { page, requests } = await openApp(browser, appUrl);
+    await addFiles(page, [pdfFile('tokyo.pdf', cjkPdf(['東京の地図', '大阪城公園']))]);
+    await libraryItem(page, 'tokyo.pdf').filter({ hasText: 'Ready' }).waitFor();
+    expect(requests.some((url) => url.includes('/pdfjs/cmaps/UniJIS-UCS2-H.bcmap'))).toBe(true);
+    await page.getByRole('searchbox', { name: 'Search your library' }).fill('大阪');
+    await expect.poll(() => searchResults(page).first().innerText()).toContain('tokyo.pdf');
+  });
+
+  it('shows text that looks like HTML as text, everywhere, and never runs it', async () => {
+    const { page, errors } = await openApp(browser, appUrl);
+    let dialogs = 0;
+    page.on('dialog', (dialog) => {
+      dialogs++;
+      void dialog.dismiss();
+    });
+    const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const pdf = await makePdf({ title: `Markup ${hostile}`, pages: [{ paragraphs: [`Harmless words about otters ${hostile} and more otters.`] }] });
+    await addFiles(page, [pdfFile('markup <b>bold</b>.pdf', pdf)]);
+    const item = libraryItem(page, 'markup <b>bold</b>.pdf');
+    await item.filter({ hasText: 'Ready' }).waitFor();
+    expect(await item.innerText()).toContain(`Markup ${hostile}`);
+    await page.getByRole('searchbox', { name: 'Search your library' }).fill('otters');
+    const result = searchResults(page).first();
+    await expect.poll(() => result.innerText()).toContain('<script>alert(2)</script>');
+    await result.getByRole('button').click();
+    await page.getByRole('dialog', { name: `Markup ${hostile}` }).getByText('Page 1 of 1').waitFor();
+    expect(await page.locator('img[src="x"], script:not([src])').count()).toBe(0);
+    expect(dialogs).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
