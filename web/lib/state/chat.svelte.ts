@@ -8,6 +8,7 @@ import { DEFAULT_CHAT_SETTINGS, sanitizeSettings, type ChatSettings } from '../c
 import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/schema';
 import { deleteConversation, getSetting, listConversations, putConversation, putSetting } from '../storage/conversations';
 import { newId } from '../ids';
+import type { TabChannel } from './tabs';
 
 /**
  * Conversations with the library: sending a question, streaming the answer into the page
@@ -40,6 +41,7 @@ export class Chat {
   constructor(
     private readonly library: Library,
     private readonly server: ServerMonitor,
+    private readonly tabs: TabChannel | null = null,
   ) {
     this.builder = new PromptBuilder(server.client);
   }
@@ -61,6 +63,9 @@ export class Chat {
       if (changed) await putConversation(this.db, conversation);
     }
     this.conversations = conversations;
+    this.tabs?.listen((message) => {
+      if (message.type === 'conversations-changed') void this.reloadConversations();
+    });
     this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
     const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
     this.rememberApiKey = typeof storedKey === 'string' && storedKey.length > 0;
@@ -106,10 +111,22 @@ export class Chat {
     this.conversations = this.conversations.filter((c) => c.id !== id);
     if (this.currentId === id) this.currentId = null;
     if (this.db) await deleteConversation(this.db, id);
+    this.tabs?.post({ type: 'conversations-changed' });
   }
 
   private async save(conversation: StoredConversation): Promise<void> {
-    if (this.db) await putConversation(this.db, $state.snapshot(conversation) as StoredConversation);
+    if (!this.db) return;
+    await putConversation(this.db, $state.snapshot(conversation) as StoredConversation);
+    this.tabs?.post({ type: 'conversations-changed' });
+  }
+
+  /** Takes in what another tab changed; the answer this tab is streaming stays as it is here. */
+  private async reloadConversations(): Promise<void> {
+    if (!this.db) return;
+    const stored = await listConversations(this.db);
+    const streaming = this.busy ? this.current : null;
+    this.conversations = stored.map((c) => (streaming && c.id === streaming.id ? streaming : c));
+    if (this.currentId && !this.conversations.some((c) => c.id === this.currentId)) this.currentId = null;
   }
 
   private connectedInfo(): ServerInfo | null {

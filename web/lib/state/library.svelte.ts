@@ -1,5 +1,5 @@
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../storage/schema';
-import { chunkId, deleteDocument, discardUnfinishedDocument, getDocumentChunks, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
+import { chunkId, deleteDocument, discardUnfinishedDocument, getDocument, getDocumentChunks, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
 import { requestPersistentStorage, storageUsage, type StorageUsage } from '../storage/usage';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
 import { ingestLockName, withLockIfFree } from '../ingest/locks';
@@ -8,6 +8,7 @@ import { indexableChunks, openPersistedIndex, persistIndex } from '../search/per
 import { searchLibrary, type SearchResultItem } from '../search/search-library';
 import { retrievePassages, type RetrievedPassage } from '../search/retrieve';
 import { yieldToMain } from '../scheduling';
+import type { TabChannel, TabMessage } from './tabs';
 
 /**
  * The library as the page sees it: the ready documents, the import queue, the search index
@@ -61,6 +62,8 @@ export class Library {
   private pumping = false;
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
 
+  constructor(private readonly tabs: TabChannel | null = null) {}
+
   async start(dbName?: string): Promise<void> {
     try {
       this.db = await openLibraryDB(dbName);
@@ -75,6 +78,7 @@ export class Library {
       this.startError = error instanceof Error ? error.message : String(error);
       return;
     }
+    this.tabs?.listen((message) => void this.applyOtherTab(message));
     void this.refreshUsage();
     void requestPersistentStorage().then((p) => (this.persisted = p));
     if (this.queue.some((q) => q.status === 'waiting')) void this.pump();
@@ -171,6 +175,7 @@ export class Library {
         await this.indexDocument(db, outcome.doc, outcome.libraryVersion);
         this.docs = [outcome.doc, ...this.docs.filter((d) => d.id !== outcome.doc.id)];
         this.queue = this.queue.filter((q) => q.key !== item.key);
+        this.tabs?.post({ type: 'document-added', docId: outcome.doc.id, libraryVersion: outcome.libraryVersion });
         break;
       case 'duplicate':
         item.status = 'duplicate';
@@ -235,11 +240,34 @@ export class Library {
   async remove(doc: StoredDocument): Promise<void> {
     if (!this.db) return;
     const version = await deleteDocument(this.db, doc.id);
-    this.index.remove(Array.from({ length: doc.chunkCount }, (_, seq) => chunkId(doc.id, seq)));
-    this.noteVersion(version);
-    this.docs = this.docs.filter((d) => d.id !== doc.id);
+    this.forgetDocument(doc.id, doc.chunkCount, version);
+    this.tabs?.post({ type: 'document-deleted', docId: doc.id, chunkCount: doc.chunkCount, libraryVersion: version });
+  }
+
+  private forgetDocument(docId: string, chunkCount: number, libraryVersion: number): void {
+    this.index.remove(Array.from({ length: chunkCount }, (_, seq) => chunkId(docId, seq)));
+    this.noteVersion(libraryVersion);
+    this.docs = this.docs.filter((d) => d.id !== docId);
     this.schedulePersist();
     void this.refreshUsage();
+  }
+
+  /** Brings this tab up to date with a change another tab made. */
+  private async applyOtherTab(message: TabMessage): Promise<void> {
+    const db = this.db;
+    if (!db) return;
+    if (message.type === 'document-added') {
+      const doc = await getDocument(db, message.docId);
+      if (!doc || doc.state !== 'ready' || this.docsById.has(doc.id)) return;
+      await this.indexDocument(db, doc, message.libraryVersion);
+      this.docs = [doc, ...this.docs];
+      // It may have been resumable here: it is not any more.
+      this.interrupted = this.interrupted.filter((d) => d.id !== doc.id);
+      this.schedulePersist();
+      void this.refreshUsage();
+    } else if (message.type === 'document-deleted') {
+      if (this.docsById.has(message.docId)) this.forgetDocument(message.docId, message.chunkCount, message.libraryVersion);
+    }
   }
 
   search(query: string, limit = 20): Promise<SearchResultItem[]> {
