@@ -60,3 +60,10 @@ export function libraryItem(page: Page, text: string | RegExp) {
 export function searchResults(page: Page) {
   return page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
 }
+
+/** Types a query and returns the results once the list shows them (it is busy until then). */
+export async function search(page: Page, query: string): Promise<string[]> {
+  await page.getByRole('searchbox', { name: 'Search your library' }).fill(query);
+  await page.locator('[aria-label="Search results"][aria-busy="false"]').waitFor({ state: 'attached' });
+  return searchResults(page).allInnerTexts();
+}

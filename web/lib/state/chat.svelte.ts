@@ -64,7 +64,7 @@ export class Chat {
     }
     this.conversations = conversations;
     this.tabs?.listen((message) => {
-      if (message.type === 'conversations-changed') void this.reloadConversations();
+      if (message.type === 'conversations-changed') void this.refresh();
     });
     this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
     const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
@@ -120,8 +120,8 @@ export class Chat {
     this.tabs?.post({ type: 'conversations-changed' });
   }
 
-  /** Takes in what another tab changed; the answer this tab is streaming stays as it is here. */
-  private async reloadConversations(): Promise<void> {
+  /** Takes in what another tab (or an import) changed; the answer this tab is streaming stays as it is here. */
+  async refresh(): Promise<void> {
     if (!this.db) return;
     const stored = await listConversations(this.db);
     const streaming = this.busy ? this.current : null;

@@ -9,6 +9,7 @@ import { searchLibrary, type SearchResultItem } from '../search/search-library';
 import { retrievePassages, type RetrievedPassage } from '../search/retrieve';
 import { yieldToMain } from '../scheduling';
 import type { TabChannel, TabMessage } from './tabs';
+import { exportLibrary, importLibrary, type ImportReport } from '../backup/backup';
 
 /**
  * The library as the page sees it: the ready documents, the import queue, the search index
@@ -250,6 +251,27 @@ export class Library {
     this.docs = this.docs.filter((d) => d.id !== docId);
     this.schedulePersist();
     void this.refreshUsage();
+  }
+
+  async exportBackup(): Promise<Blob | null> {
+    return this.db ? exportLibrary(this.db) : null;
+  }
+
+  /** Restores a backup file into this library, then makes what it added searchable here and in other tabs. */
+  async importBackup(file: Blob): Promise<ImportReport | null> {
+    const db = this.db;
+    if (!db) return null;
+    const report = await importLibrary(db, file);
+    for (const { id, libraryVersion } of report.added) {
+      const doc = await getDocument(db, id);
+      if (!doc) continue;
+      await this.indexDocument(db, doc, libraryVersion);
+      this.docs = [doc, ...this.docs.filter((d) => d.id !== id)];
+      this.tabs?.post({ type: 'document-added', docId: id, libraryVersion });
+    }
+    this.schedulePersist();
+    void this.refreshUsage();
+    return report;
   }
 
   /** Brings this tab up to date with a change another tab made. */

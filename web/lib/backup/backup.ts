@@ -1,0 +1,135 @@
+import { strFromU8, strToU8, unzip, zip, type AsyncZippable, type Unzipped } from 'fflate';
+import type { LibraryDB, SettingRecord, StoredChunk, StoredConversation, StoredDocument } from '../storage/schema';
+import { beginDocument, completeDocument, getDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks } from '../storage/library';
+import { getConversation, listConversations, putConversation } from '../storage/conversations';
+import { newId } from '../ids';
+
+/**
+ * One-file backup of everything: each document's original bytes, its chunks and metadata,
+ * the conversations and the settings, in a zip a person can also open by hand. Importing
+ * never overwrites: documents already in the library (same bytes, same id) are skipped,
+ * and a conversation that differs from one with the same id comes in as a copy.
+ */
+
+export const BACKUP_FORMAT = 'memory-cache-backup';
+export const BACKUP_VERSION = 1;
+const MANIFEST = 'backup.json';
+const CHUNK_BATCH = 200;
+/** Never exported: an API key stays in the browser that was given it. */
+const PRIVATE_SETTINGS = new Set(['apiKey']);
+
+interface BackupDocument extends StoredDocument {
+  /** Where the original bytes are inside the zip. */
+  file: string;
+  /** Where its chunks are inside the zip. */
+  chunks: string;
+  password?: string;
+}
+
+interface Manifest {
+  format: typeof BACKUP_FORMAT;
+  version: number;
+  exportedAt: number;
+  documents: BackupDocument[];
+  conversations: StoredConversation[];
+  settings: SettingRecord[];
+}
+
+export interface ImportReport {
+  documentsAdded: number;
+  documentsAlreadyHere: number;
+  conversationsAdded: number;
+  conversationsCopied: number;
+  settingsApplied: boolean;
+  /** The documents added, with the library version each made, to index them. */
+  added: { id: string; libraryVersion: number }[];
+}
+
+function zipAsync(files: AsyncZippable): Promise<Uint8Array<ArrayBuffer>> {
+  return new Promise((resolve, reject) => zip(files, (error, data) => (error ? reject(error) : resolve(data as Uint8Array<ArrayBuffer>))));
+}
+
+function unzipAsync(data: Uint8Array): Promise<Unzipped> {
+  return new Promise((resolve, reject) => unzip(data, (error, files) => (error ? reject(error) : resolve(files))));
+}
+
+export async function exportLibrary(db: LibraryDB): Promise<Blob> {
+  const files: AsyncZippable = {};
+  const documents: BackupDocument[] = [];
+  for (const doc of await listReadyDocuments(db)) {
+    const stored = await getFile(db, doc.id);
+    if (!stored) continue;
+    const entry: BackupDocument = { ...doc, file: `documents/${doc.id}.pdf`, chunks: `chunks/${doc.id}.json` };
+    if (stored.password) entry.password = stored.password;
+    documents.push(entry);
+    // PDFs are compressed already: stored as they are, which is also much faster.
+    files[entry.file] = [new Uint8Array(stored.bytes), { level: 0 }];
+    files[entry.chunks] = strToU8(JSON.stringify(await getDocumentChunks(db, doc.id)));
+  }
+  const settings = (await db.getAll('settings')).filter((s) => !PRIVATE_SETTINGS.has(s.key));
+  const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: Date.now(), documents, conversations: await listConversations(db), settings };
+  files[MANIFEST] = strToU8(JSON.stringify(manifest, null, 1));
+  return new Blob([await zipAsync(files)], { type: 'application/zip' });
+}
+
+export class BackupError extends Error {}
+
+function readManifest(files: Unzipped): Manifest {
+  const raw = files[MANIFEST];
+  if (!raw) throw new BackupError('this file is not a Memory Cache backup (it has no backup.json)');
+  const manifest = JSON.parse(strFromU8(raw)) as Partial<Manifest>;
+  if (manifest.format !== BACKUP_FORMAT || !Array.isArray(manifest.documents)) throw new BackupError('this file is not a Memory Cache backup');
+  if ((manifest.version ?? 0) > BACKUP_VERSION) throw new BackupError('this backup was made by a newer Memory Cache; update this one first');
+  return { conversations: [], settings: [], ...manifest } as Manifest;
+}
+
+export async function importLibrary(db: LibraryDB, backup: Blob): Promise<ImportReport> {
+  let files: Unzipped;
+  try {
+    files = await unzipAsync(new Uint8Array(await backup.arrayBuffer()));
+  } catch {
+    throw new BackupError('this file is not a Memory Cache backup (it is not a zip file)');
+  }
+  const manifest = readManifest(files);
+  const report: ImportReport = { documentsAdded: 0, documentsAlreadyHere: 0, conversationsAdded: 0, conversationsCopied: 0, settingsApplied: false, added: [] };
+
+  for (const entry of manifest.documents) {
+    const { file, chunks: chunksPath, password, ...doc } = entry;
+    if ((await getDocument(db, doc.id))?.state === 'ready') {
+      report.documentsAlreadyHere++;
+      continue;
+    }
+    const bytes = files[file];
+    const chunksJson = files[chunksPath];
+    if (!bytes || !chunksJson) throw new BackupError(`the backup is incomplete: ${doc.fileName} is missing`);
+    // Copied out of the zip's buffer: IndexedDB would otherwise keep the whole archive alive.
+    await beginDocument(db, doc, bytes.slice().buffer, password);
+    const chunks = JSON.parse(strFromU8(chunksJson)) as StoredChunk[];
+    for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
+    const libraryVersion = await completeDocument(db, { ...doc, state: 'ready' });
+    report.documentsAdded++;
+    report.added.push({ id: doc.id, libraryVersion });
+  }
+
+  for (const conversation of manifest.conversations) {
+    const existing = await getConversation(db, conversation.id);
+    if (!existing) {
+      await putConversation(db, conversation);
+      report.conversationsAdded++;
+    } else if (JSON.stringify(existing) !== JSON.stringify(conversation)) {
+      await putConversation(db, { ...conversation, id: newId(), title: `${conversation.title} (imported)` });
+      report.conversationsCopied++;
+    }
+  }
+
+  // Settings come in only where this library has none: a person's own choices win.
+  if ((await db.count('settings')) === 0 && manifest.settings.length > 0) {
+    for (const setting of manifest.settings) if (!PRIVATE_SETTINGS.has(setting.key)) await db.put('settings', setting);
+    report.settingsApplied = true;
+  }
+  return report;
+}
+
+export function backupFileName(now = new Date()): string {
+  return `memory-cache-backup-${now.toISOString().slice(0, 10)}.zip`;
+}
