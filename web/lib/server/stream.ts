@@ -57,7 +57,10 @@ export async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerat
   let pending = '';
   try {
     for (;;) {
-      const { value, done } = await reader.read();
+      const { value, done } = await reader.read().catch((error: unknown) => {
+        if (error instanceof DOMException && error.name === 'AbortError') throw error;
+        throw new ServerError('cut-off', 'the connection to the model server was lost before the answer was finished');
+      });
       if (done) break;
       pending += decoder.decode(value, { stream: true });
       let newline = pending.indexOf('\n');

@@ -210,6 +210,8 @@ export class Chat {
         answer.error = error instanceof Error ? error.message : String(error);
       }
     } finally {
+      // Closing the connection is what stops the server generating after an error here.
+      controller.abort();
       this.streamingId = null;
       this.controller = null;
       conversation.updatedAt = Date.now();

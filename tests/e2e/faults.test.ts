@@ -1,0 +1,128 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
+import { addFiles, launchBrowser, libraryItem, openApp, pdfFile } from './browser';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const model = inject('modelPath');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function setAnswerLength(page: Page, tokens: number): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(tokens));
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+async function readyToAsk(url: string): Promise<Page> {
+  const { page } = await openApp(browser, url);
+  await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+  await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+  await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+  return page;
+}
+
+async function ask(page: Page, question: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Ask your library' }).fill(question);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+async function slotsIdle(url: string): Promise<boolean> {
+  const slots = (await (await fetch(`${url}/slots`)).json()) as { is_processing: boolean }[];
+  return slots.every((s) => !s.is_processing);
+}
+
+describe('when the model server fails', () => {
+  let server: LlamaServer;
+  let proxy: FaultProxy;
+
+  beforeAll(async () => {
+    server = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: 8192 });
+    proxy = await startFaultProxy(server.url);
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('keeps what arrived of an answer cut off by a dropped connection, marks it, and offers Retry', async () => {
+    proxy.fault = 'none';
+    const page = await readyToAsk(`${proxy.url}/`);
+    await setAnswerLength(page, 3000);
+    proxy.fault = 'drop-mid-stream';
+    await ask(page, 'What lives in a tide pool?');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const alert = log.getByRole('alert');
+    await alert.filter({ hasText: 'This answer was cut off: the connection to the model server was lost' }).waitFor();
+    expect((await log.getByRole('group', { name: 'Answer text' }).last().innerText()).length).toBeGreaterThan(0);
+
+    proxy.fault = 'none';
+    await setAnswerLength(page, 16);
+    await log.getByRole('button', { name: 'Retry' }).click();
+    await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+    expect(await alert.count()).toBe(0);
+  });
+
+  it('stops reading at a line that is not the protocol, says so, and hangs up so the server stops', async () => {
+    proxy.fault = 'none';
+    const page = await readyToAsk(`${proxy.url}/`);
+    await setAnswerLength(page, 6000);
+    proxy.fault = 'malformed-line';
+    await ask(page, 'What lives in a tide pool?');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByRole('alert').filter({ hasText: 'the server sent a line that is not part of its protocol' }).waitFor();
+    await expect.poll(() => slotsIdle(server.url)).toBe(true);
+    await log.getByRole('button', { name: 'Retry' }).waitFor();
+  });
+
+  it('says the model is still loading (503) and waits with chat disabled, while search keeps working', async () => {
+    proxy.fault = 'loading';
+    const { page } = await openApp(browser, `${proxy.url}/`);
+    await page.getByRole('status').filter({ hasText: 'loading the model' }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Ask your library' }).isDisabled()).toBe(true);
+    await page.getByText('The model is still loading').waitFor();
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+    proxy.fault = 'none';
+    // It checks again by itself and enables chat once the model is there.
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('textbox', { name: 'Ask your library' }).isDisabled()).toBe(false);
+  });
+});
+
+describe('when the model server dies', () => {
+  it('keeps the partial answer of a server killed mid-stream, and says the server is gone', async () => {
+    const doomed = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: 8192 });
+    try {
+      const page = await readyToAsk(`${doomed.url}/`);
+      await setAnswerLength(page, 6000);
+      await ask(page, 'Tell me everything about tide pools');
+      await page.getByRole('button', { name: 'Stop' }).waitFor();
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await expect.poll(async () => (await log.getByRole('group', { name: 'Answer text' }).last().innerText()).length).toBeGreaterThan(0);
+      doomed.child.kill('SIGKILL');
+      await log.getByRole('alert').filter({ hasText: 'This answer was cut off' }).waitFor();
+      expect((await log.getByRole('group', { name: 'Answer text' }).last().innerText()).length).toBeGreaterThan(0);
+      // The page's own files are gone with the server, but the open page keeps working.
+      await page.getByRole('button', { name: 'Send' }).waitFor();
+      await page.getByRole('searchbox', { name: 'Search your library' }).fill('ochre star');
+      await page.getByRole('list', { name: 'Search results' }).getByRole('listitem').first().waitFor();
+    } finally {
+      await doomed.stop();
+    }
+  });
+});

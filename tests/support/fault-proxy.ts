@@ -1,0 +1,61 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A proxy in front of a real llama-server that misbehaves on request, the way networks and
+ * servers do: it answers /health with 503, cuts a streamed answer off, or slips a line into
+ * it that is not part of the protocol. Everything else passes through untouched.
+ */
+
+export type Fault = 'none' | 'loading' | 'drop-mid-stream' | 'malformed-line';
+
+export interface FaultProxy {
+  url: string;
+  fault: Fault;
+  close(): Promise<void>;
+}
+
+export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+  const target = new URL(upstream);
+  const proxy: FaultProxy = { url: '', fault: 'none', close: () => Promise.resolve() };
+
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
+    const outgoing = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      // A page that hangs up must reach the server, as it would without a proxy.
+      res.on('close', () => answer.destroy());
+      const streaming = req.url === '/completion' && (proxy.fault === 'drop-mid-stream' || proxy.fault === 'malformed-line');
+      if (!streaming) {
+        answer.pipe(res);
+        return;
+      }
+      let chunks = 0;
+      answer.on('data', (data: Buffer) => {
+        res.write(data);
+        if (++chunks !== 3) return;
+        if (proxy.fault === 'malformed-line') {
+          // The rest still flows: the page must hang up by itself.
+          res.write('data: {"content": "this line is cut\n\n');
+          return;
+        }
+        answer.destroy();
+        res.destroy();
+      });
+    });
+    outgoing.on('error', () => res.destroy());
+    req.pipe(outgoing);
+  };
+
+  const server: Server = createServer((req, res) => {
+    if (proxy.fault === 'loading' && req.url === '/health') {
+      res.writeHead(503, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } }));
+      return;
+    }
+    forward(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return proxy;
+}
