@@ -153,16 +153,25 @@ function isPasswordError(error: unknown): boolean {
   return error instanceof Error && error.name === 'PasswordException';
 }
 
-function isQuotaError(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'QuotaExceededError';
+/**
+ * Over quota, IndexedDB says QuotaExceededError. On a disk that is actually full, Chromium
+ * may instead fail writing the value's blob with an UnknownError about an IOError.
+ */
+function storageFailure(error: unknown): 'quota' | 'disk' | null {
+  if (!(error instanceof DOMException)) return null;
+  if (error.name === 'QuotaExceededError') return 'quota';
+  if (error.name === 'UnknownError' || /IOError|disk|write blobs/i.test(error.message)) return 'disk';
+  return null;
 }
 
 /** A sentence a person can act on. Storage errors say how much space the library uses. */
 async function describeIngestError(error: unknown): Promise<string> {
-  if (!isQuotaError(error)) return describePdfError(error);
+  const failure = storageFailure(error);
+  if (!failure) return describePdfError(error);
   const usage = await storageUsage().catch(() => null);
   const used = usage ? ` (this site uses ${formatBytes(usage.usedBytes)} of the ${formatBytes(usage.quotaBytes)} the browser allows)` : '';
-  return `the browser has no storage space left${used}; free some space or delete documents, then add it again`;
+  const what = failure === 'quota' ? 'the browser has no storage space left' : 'the browser could not save it: its disk is full or failing';
+  return `${what}${used}; free some space or delete documents, then add it again`;
 }
 
 /** A sentence a person can act on, from pdf.js's exception names. */
