@@ -1,3 +1,5 @@
+import type { LocationUnit } from './storage/schema';
+
 /** Display formats shared by every view. */
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
@@ -23,6 +25,12 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
 
-export function pageLabel(pageStart: number, pageEnd = pageStart): string {
-  return pageEnd > pageStart ? `pages ${pageStart}–${pageEnd}` : `page ${pageStart}`;
+/** Web pages, Markdown and text are cut into sections where a PDF has pages. */
+export function unitOf(doc: { kind?: string }): LocationUnit {
+  return doc.kind === undefined || doc.kind === 'pdf' ? 'page' : 'section';
+}
+
+/** "page 3" or "section 3". */
+export function locationLabel(unit: LocationUnit | undefined, n: number): string {
+  return `${unit ?? 'page'} ${n}`;
 }

@@ -53,10 +53,12 @@ function unzipAsync(data: Uint8Array): Promise<Unzipped> {
   return new Promise((resolve, reject) => unzip(data, (error, files) => (error ? reject(error) : resolve(files))));
 }
 
-export async function exportLibrary(db: LibraryDB): Promise<Blob> {
+/** The whole library, or only the documents named (then without conversations and settings). */
+export async function exportLibrary(db: LibraryDB, onlyIds?: Set<string>): Promise<Blob> {
   const files: AsyncZippable = {};
   const documents: BackupDocument[] = [];
   for (const doc of await listReadyDocuments(db)) {
+    if (onlyIds && !onlyIds.has(doc.id)) continue;
     const stored = await getFile(db, doc.id);
     if (!stored) continue;
     const entry: BackupDocument = { ...doc, file: `documents/${doc.id}.pdf`, chunks: `chunks/${doc.id}.json` };
@@ -66,8 +68,9 @@ export async function exportLibrary(db: LibraryDB): Promise<Blob> {
     files[entry.file] = [new Uint8Array(stored.bytes), { level: 0 }];
     files[entry.chunks] = strToU8(JSON.stringify(await getDocumentChunks(db, doc.id)));
   }
-  const settings = (await db.getAll('settings')).filter((s) => !PRIVATE_SETTINGS.has(s.key));
-  const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: Date.now(), documents, conversations: await listConversations(db), settings };
+  const settings = onlyIds ? [] : (await db.getAll('settings')).filter((s) => !PRIVATE_SETTINGS.has(s.key));
+  const conversations = onlyIds ? [] : await listConversations(db);
+  const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: Date.now(), documents, conversations, settings };
   files[MANIFEST] = strToU8(JSON.stringify(manifest, null, 1));
   return new Blob([await zipAsync(files)], { type: 'application/zip' });
 }

@@ -2,6 +2,7 @@ import { marked } from 'marked';
 import DOMPurify from 'dompurify';
 import type { SourceRef } from '../storage/schema';
 import { viewerHash } from '../viewer-route';
+import { locationLabel } from '../format';
 
 /**
  * Answers are Markdown written by a model, which may echo anything a document contained,
@@ -38,7 +39,7 @@ export function renderAnswer(markdown: string, sources: SourceRef[]): DocumentFr
 }
 
 export function citationLabel(source: SourceRef): string {
-  return `Source ${source.n}: ${source.title}, page ${source.page}`;
+  return `Source ${source.n}: ${source.title}, ${locationLabel(source.unit, source.page)}`;
 }
 
 export function citationHref(source: SourceRef): string {
@@ -73,7 +74,7 @@ export function linkCitations(root: Node, sources: SourceRef[]): void {
         link.className = 'citation';
         link.textContent = `[${n}]`;
         link.setAttribute('aria-label', citationLabel(source));
-        link.title = `${source.title}, page ${source.page}`;
+        link.title = [source.title, locationLabel(source.unit, source.page), source.provenance].filter(Boolean).join(', ');
         pieces.push(link);
       });
       at = start + match[0].length;

@@ -1,13 +1,21 @@
-import { isPdfName } from './sniff';
-
 /**
  * Gathers the files a person dropped or picked. Files chosen one by one are all tried (a
  * wrongly named PDF still works, and anything else gets a clear "not a PDF"); files that come
- * from a folder are filtered to PDFs, since folders hold everything else too.
+ * from a folder are filtered to the kinds the library reads, since folders hold everything.
  */
 
-export function pdfsFromFolder(files: Iterable<File>): File[] {
-  return Array.from(files).filter((f) => isPdfName(f.name) || f.type === 'application/pdf');
+const DOCUMENT_NAME = /\.(pdf|html?|xhtml|mhtml?|mht|md|markdown|txt)$/i;
+
+/** The file picker's filter: what the library reads. */
+export const ACCEPTED_FILES = 'application/pdf,.pdf,text/html,.html,.htm,.mhtml,.mht,.md,.markdown,text/plain,.txt';
+
+/** How an import counts its progress, judged by the name before the bytes are read. */
+export function progressUnit(fileName: string): 'page' | 'section' {
+  return /\.(html?|xhtml|mhtml?|mht|md|markdown|txt)$/i.test(fileName) ? 'section' : 'page';
+}
+
+export function documentsFromFolder(files: Iterable<File>): File[] {
+  return Array.from(files).filter((f) => DOCUMENT_NAME.test(f.name) || f.type === 'application/pdf');
 }
 
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
@@ -39,7 +47,7 @@ export async function filesFromDrop(transfer: DataTransfer): Promise<File[]> {
   if (entries.every((e) => e === null)) return looseFiles;
   const files: File[] = [];
   for (const [i, entry] of entries.entries()) {
-    if (entry?.isDirectory) files.push(...pdfsFromFolder(await filesInDirectory(entry as FileSystemDirectoryEntry)));
+    if (entry?.isDirectory) files.push(...documentsFromFolder(await filesInDirectory(entry as FileSystemDirectoryEntry)));
     else if (entry?.isFile) files.push(await fileOf(entry as FileSystemFileEntry));
     else if (looseFiles[i]) files.push(looseFiles[i]);
   }

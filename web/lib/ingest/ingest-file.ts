@@ -1,19 +1,22 @@
 import { Chunker, type ChunkDraft } from '../text/chunk';
-import { chooseTitle, titleFromFileName, type TextLine } from '../text/title';
-import { extractPage, metadataTitle } from '../pdf/extract';
-import { openPdf } from '../pdf/pdfjs';
+import { titleFromFileName } from '../text/title';
 import type { LibraryDB, StoredChunk, StoredDocument } from '../storage/schema';
 import { beginDocument, chunkId, completeDocument, discardUnfinishedDocument, getDocument, noteProgress, putChunks } from '../storage/library';
 import { storageUsage } from '../storage/usage';
+import { withFileDate } from '../provenance/provenance';
 import { formatBytes } from '../format';
 import { sha256Hex } from './hash';
 import { ingestLockName, withLockIfFree } from './locks';
-import { looksLikePdf } from './sniff';
+import { detectDocumentKind, type DocumentKind } from './document-kind';
+import type { DocumentReader } from './reader';
+import { readPdf } from './read-pdf';
+import { readWebDocument } from './read-web';
 
 /**
- * Adds one file to the library: hash, store the bytes, extract page by page, chunk, store
- * the chunks in batches, and only then mark the document ready. Whatever goes wrong, the
- * document is removed again, so a half-written document never reaches the library.
+ * Adds one file to the library: hash, store the bytes, read it page by page (or section by
+ * section), chunk, store the chunks in batches, and only then mark the document ready.
+ * Whatever goes wrong, the document is removed again, so a half-written document never
+ * reaches the library.
  */
 
 export type IngestOutcome =
@@ -41,15 +44,18 @@ export interface IngestOptions {
 
 /** Every this many pages the document record notes how far the import got. */
 const PROGRESS_NOTE_PAGES = 50;
+const SNIFF_BYTES = 4096;
 
-export class IngestCancelled extends Error {
-  constructor() {
-    super('Cancelled');
-  }
-}
+const MIME_TYPES: Record<DocumentKind, string> = {
+  pdf: 'application/pdf',
+  html: 'text/html',
+  mhtml: 'multipart/related',
+  markdown: 'text/markdown',
+  text: 'text/plain',
+};
 
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new IngestCancelled();
+function readerFor(kind: DocumentKind): DocumentReader {
+  return kind === 'pdf' ? readPdf : readWebDocument(kind);
 }
 
 export async function ingestFile(db: LibraryDB, file: File, options: IngestOptions = {}): Promise<IngestOutcome> {
@@ -57,96 +63,87 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
   onProgress?.({ stage: 'reading', page: 0, pageCount: 0 });
   if (file.size === 0) return { kind: 'failed', reason: 'the file is empty' };
   const bytes = await file.arrayBuffer();
-  if (!looksLikePdf(bytes)) return { kind: 'failed', reason: 'not a PDF file' };
+  const kind = detectDocumentKind(file.name, new Uint8Array(bytes, 0, Math.min(SNIFF_BYTES, bytes.byteLength)));
+  if (!kind) return { kind: 'failed', reason: 'not a PDF file, saved web page, Markdown or text file' };
   const id = await sha256Hex(bytes);
   const existing = await getDocument(db, id);
   if (existing?.state === 'ready') return { kind: 'duplicate', doc: existing };
   if (signal?.aborted) return { kind: 'cancelled' };
 
-  const outcome = await withLockIfFree(ingestLockName(id), () => ingestLocked(db, file, id, bytes, options));
+  const outcome = await withLockIfFree(ingestLockName(id), () => ingestLocked(db, file, kind, id, bytes, options));
   return outcome ?? { kind: 'busy' };
 }
 
-async function ingestLocked(db: LibraryDB, file: File, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {
+async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {
   const { signal, onProgress, batchSize = 200, password } = options;
   const doc: StoredDocument = {
     id,
     title: titleFromFileName(file.name),
     fileName: file.name,
     size: bytes.byteLength,
-    mimeType: 'application/pdf',
+    mimeType: MIME_TYPES[kind],
+    kind,
     pageCount: 0,
     chunkCount: 0,
     textChars: 0,
     addedAt: Date.now(),
     state: 'ingesting',
   };
-  let loadingTask: Awaited<ReturnType<typeof openPdf>> | null = null;
-  const abort = () => void loadingTask?.destroy();
-  signal?.addEventListener('abort', abort);
+  const chunker = new Chunker();
+  let pending: StoredChunk[] = [];
+  const store = (drafts: ChunkDraft[]) => {
+    for (const draft of drafts) pending.push({ id: chunkId(id, draft.seq), docId: id, ...draft });
+  };
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    await putChunks(db, batch);
+    doc.chunkCount += batch.length;
+  };
   try {
-    // IndexedDB copies the bytes when the write is queued, so pdf.js may take the buffer afterwards.
+    // IndexedDB copies the bytes when the write is queued, so a reader may take the buffer afterwards.
     await beginDocument(db, doc, bytes, password);
-    loadingTask = await openPdf(new Uint8Array(bytes), password);
-    throwIfCancelled(signal);
-    const pdf = await loadingTask.promise;
-    doc.pageCount = pdf.numPages;
-    const rawTitle = await metadataTitle(pdf);
-
-    const chunker = new Chunker();
-    const failedPages: number[] = [];
-    let pending: StoredChunk[] = [];
-    const store = (drafts: ChunkDraft[]) => {
-      for (const draft of drafts) pending.push({ id: chunkId(id, draft.seq), docId: id, ...draft });
-    };
-    const flush = async () => {
-      const batch = pending;
-      pending = [];
-      await putChunks(db, batch);
-      doc.chunkCount += batch.length;
-    };
-
-    for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
-      throwIfCancelled(signal);
-      onProgress?.({ stage: 'extracting', page: pageNumber, pageCount: pdf.numPages });
-      let page: Awaited<ReturnType<typeof extractPage>>;
-      try {
-        page = await extractPage(pdf, pageNumber);
-      } catch (error) {
-        // One broken page does not cost the person the rest of the document.
-        if (signal?.aborted) throw new IngestCancelled();
-        failedPages.push(pageNumber);
-        continue;
-      }
-      if (pageNumber === 1) doc.title = chooseTitle(rawTitle, firstLines(page.lines), file.name);
-      doc.textChars += page.text.length;
-      store(chunker.addPage(pageNumber, page.text));
-      if (pending.length >= batchSize) await flush();
-      if (pageNumber % PROGRESS_NOTE_PAGES === 0) await noteProgress(db, { ...doc, pagesDone: pageNumber });
-    }
-    if (failedPages.length === pdf.numPages) throw new Error('no page of it could be read');
-    if (failedPages.length > 0) doc.failedPages = failedPages;
-    if (doc.title === titleFromFileName(file.name)) doc.title = chooseTitle(rawTitle, [], file.name);
+    const read = await readerFor(kind)(
+      {
+        bytes,
+        fileName: file.name,
+        password,
+        signal,
+        onPage: (page, pageCount) => {
+          doc.pageCount = pageCount;
+          onProgress?.({ stage: 'extracting', page, pageCount });
+        },
+      },
+      async (pageNumber, text) => {
+        doc.textChars += text.length;
+        store(chunker.addPage(pageNumber, text));
+        if (pending.length >= batchSize) await flush();
+        if (pageNumber % PROGRESS_NOTE_PAGES === 0) await noteProgress(db, { ...doc, pagesDone: pageNumber });
+      },
+    );
+    const provenance = withFileDate(read.provenance, file.lastModified || undefined);
+    Object.assign(doc, {
+      title: read.title,
+      pageCount: read.pageCount,
+      sourceUrl: provenance.sourceUrl,
+      savedAt: provenance.savedAt,
+      publishedAt: provenance.publishedAt,
+    });
+    if (read.failedPages.length > 0) doc.failedPages = read.failedPages;
+    if (read.sectionHeadings) doc.sectionHeadings = read.sectionHeadings;
     store(chunker.finish());
-    throwIfCancelled(signal);
-    onProgress?.({ stage: 'saving', page: pdf.numPages, pageCount: pdf.numPages });
+    signal?.throwIfAborted();
+    onProgress?.({ stage: 'saving', page: read.pageCount, pageCount: read.pageCount });
     await flush();
-    throwIfCancelled(signal);
+    signal?.throwIfAborted();
     const libraryVersion = await completeDocument(db, doc);
     return { kind: 'added', doc: { ...doc, state: 'ready' }, libraryVersion };
   } catch (error) {
     await discardUnfinishedDocument(db, id).catch(() => undefined);
-    if (error instanceof IngestCancelled || signal?.aborted) return { kind: 'cancelled' };
+    if (signal?.aborted) return { kind: 'cancelled' };
     if (isPasswordError(error)) return { kind: 'password', incorrect: password !== undefined };
     return { kind: 'failed', reason: await describeIngestError(error) };
-  } finally {
-    signal?.removeEventListener('abort', abort);
-    await loadingTask?.destroy();
   }
-}
-
-function firstLines(lines: TextLine[]): TextLine[] {
-  return lines.slice(0, 40);
 }
 
 function isPasswordError(error: unknown): boolean {

@@ -2,6 +2,7 @@ import type { PDFDocumentProxy } from 'pdfjs-dist';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import { normalizeLine, normalizeText } from '../text/normalize';
 import type { TextLine } from '../text/title';
+import { detectPrintChrome, printedPageFromTextContent, removePrintChrome, type PrintChrome } from '../provenance/pdf-provenance';
 
 /**
  * Turns a page's positioned text items into lines and paragraphs. pdf.js reports text as
@@ -11,9 +12,11 @@ import type { TextLine } from '../text/title';
 
 export interface ExtractedPage {
   pageNumber: number;
-  /** Normalised text, paragraphs separated by blank lines. */
+  /** Normalised text, paragraphs separated by blank lines, without the browser's print header and footer. */
   text: string;
   lines: TextLine[];
+  /** The date, URL, title and page counter a browser printed on the page, if it did. */
+  chrome: PrintChrome;
 }
 
 interface RawLine {
@@ -70,26 +73,39 @@ export async function extractPage(pdf: PDFDocumentProxy, pageNumber: number): Pr
   const page = await pdf.getPage(pageNumber);
   try {
     const content = await page.getTextContent();
-    const lines = linesFromItems(content.items);
+    // The URL, date and page counter a browser prints on a saved page say where it came from,
+    // and are noise in the text: they are read, then left out.
+    const chrome = detectPrintChrome(printedPageFromTextContent(pageNumber, page.view, content.items));
+    const lines = linesFromItems(removePrintChrome(content.items, chrome));
     return {
       pageNumber,
       text: textFromLines(lines),
       lines: lines.map((l) => ({ text: normalizeLine(l.text), size: l.size })),
+      chrome,
     };
   } finally {
     page.cleanup();
   }
 }
 
-/** The title from the PDF's metadata (XMP dc:title first, then the Info dictionary). */
-export async function metadataTitle(pdf: PDFDocumentProxy): Promise<string | null> {
+export interface PdfMetadata {
+  info: object | null;
+  metadata: { get(name: string): unknown } | null;
+}
+
+export async function readMetadata(pdf: PDFDocumentProxy): Promise<PdfMetadata> {
   try {
     const { info, metadata } = await pdf.getMetadata();
-    const xmpTitle = metadata?.get('dc:title');
-    if (typeof xmpTitle === 'string' && xmpTitle.trim()) return xmpTitle;
-    const infoTitle = (info as { Title?: unknown }).Title;
-    return typeof infoTitle === 'string' ? infoTitle : null;
+    return { info, metadata };
   } catch {
-    return null;
+    return { info: null, metadata: null };
   }
+}
+
+/** The title from the PDF's metadata (XMP dc:title first, then the Info dictionary). */
+export function metadataTitle({ info, metadata }: PdfMetadata): string | null {
+  const xmpTitle = metadata?.get('dc:title');
+  if (typeof xmpTitle === 'string' && xmpTitle.trim()) return xmpTitle;
+  const infoTitle = (info as { Title?: unknown } | null)?.Title;
+  return typeof infoTitle === 'string' ? infoTitle : null;
 }

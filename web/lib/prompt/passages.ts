@@ -1,3 +1,5 @@
+import type { LocationUnit } from '../storage/schema';
+
 /** How passages are shown to the model: numbered, with where they come from. */
 
 export interface Passage {
@@ -7,13 +9,18 @@ export interface Passage {
   title: string;
   fileName: string;
   page: number;
+  /** Whether `page` counts pages or sections. */
+  unit?: LocationUnit;
+  /** "saved 3 March from example.org", when known. */
+  provenance?: string;
   text: string;
 }
 
 export const PASSAGES_HEADING = 'Passages from the documents:';
 
 export function formatPassage(n: number, passage: Passage): string {
-  return `[${n}] "${passage.title}" (${passage.fileName}), page ${passage.page}:\n${passage.text}`;
+  const saved = passage.provenance ? `, ${passage.provenance}` : '';
+  return `[${n}] "${passage.title}" (${passage.fileName}${saved}), ${passage.unit ?? 'page'} ${passage.page}:\n${passage.text}`;
 }
 
 export function systemMessage(systemPrompt: string, passages: Passage[]): string {

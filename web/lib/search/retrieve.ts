@@ -4,6 +4,8 @@ import { pageAtOffset } from '../text/chunk';
 import type { Passage } from '../prompt/passages';
 import type { LibraryIndex } from './index';
 import { snippet } from './snippet';
+import { unitOf } from '../format';
+import { describeProvenance } from '../provenance/site';
 
 /**
  * Passages for a question: the best chunks of the search, spread over documents. Without
@@ -15,9 +17,16 @@ export interface RetrievedPassage extends Passage {
   score: number;
 }
 
-export async function retrievePassages(db: LibraryDB, index: LibraryIndex, docs: Map<string, StoredDocument>, query: string, count: number): Promise<RetrievedPassage[]> {
+export async function retrievePassages(
+  db: LibraryDB,
+  index: LibraryIndex,
+  docs: Map<string, StoredDocument>,
+  query: string,
+  count: number,
+  chunkFilter?: (chunkId: string) => boolean,
+): Promise<RetrievedPassage[]> {
   if (count <= 0 || query.trim().length === 0) return [];
-  const hits = index.search(query, count * 6);
+  const hits = index.search(query, count * 6, chunkFilter);
   const chunks = await getChunks(db, hits.map((h) => h.chunkId));
   const perDocument = Math.max(2, Math.ceil(count / 2));
   const chosen: RetrievedPassage[] = [];
@@ -27,7 +36,8 @@ export async function retrievePassages(db: LibraryDB, index: LibraryIndex, docs:
     if (!chunk || !doc || chosen.length >= count) return;
     if (chosen.filter((p) => p.docId === doc.id).length >= perDocument) return;
     const page = pageAtOffset(chunk, snippet(chunk.text, hit.terms).focus);
-    chosen.push({ chunkId: chunk.id, docId: doc.id, seq: chunk.seq, title: doc.title, fileName: doc.fileName, page, text: chunk.text, score: hit.score });
+    const provenance = describeProvenance(doc) || undefined;
+    chosen.push({ chunkId: chunk.id, docId: doc.id, seq: chunk.seq, title: doc.title, fileName: doc.fileName, page, unit: unitOf(doc), provenance, text: chunk.text, score: hit.score });
   });
   return chosen;
 }

@@ -18,9 +18,16 @@ export interface SearchResultItem {
  * Searches the index and dresses the best hits for display. Overlapping chunks of one page
  * would show the same passage twice, so each page appears once, with its best chunk.
  */
-export async function searchLibrary(db: LibraryDB, index: LibraryIndex, docs: Map<string, StoredDocument>, query: string, limit = 20): Promise<SearchResultItem[]> {
+export async function searchLibrary(
+  db: LibraryDB,
+  index: LibraryIndex,
+  docs: Map<string, StoredDocument>,
+  query: string,
+  limit = 20,
+  chunkFilter?: (chunkId: string) => boolean,
+): Promise<SearchResultItem[]> {
   if (query.trim().length === 0) return [];
-  const hits = index.search(query, limit * 3);
+  const hits = index.search(query, limit * 3, chunkFilter);
   const chunks = await getChunks(db, hits.map((h) => h.chunkId));
   const seenPages = new Set<string>();
   const results: SearchResultItem[] = [];

@@ -9,6 +9,8 @@ import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/sc
 import { deleteConversation, getSetting, listConversations, putConversation, putSetting } from '../storage/conversations';
 import { newId } from '../ids';
 import type { TabChannel } from './tabs';
+import { parseDatePhrase } from '../time/date-phrases';
+import { isWholeLibrary, type Scope } from '../search/scope';
 
 /**
  * Conversations with the library: sending a question, streaming the answer into the page
@@ -181,7 +183,9 @@ export class Chat {
       if (!info) throw new ServerError('unreachable', 'no model server is connected');
       // Follow-ups lean on the previous question for what "it" or "they" refer to.
       const previousQuestion = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
-      const candidates = await this.library.retrieve(`${question} ${previousQuestion}`.trim(), this.settings.passageCount * 2);
+      const { scope, query } = this.scopeFor(question);
+      if (!isWholeLibrary(scope)) answer.notice = `Only documents saved ${[scope.rangeLabel, scope.site ? `from ${scope.site}` : ''].filter(Boolean).join(' ')} were searched.`;
+      const candidates = await this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount * 2, scope);
       let maxPassages = this.settings.passageCount;
       for (let attempt = 0; ; attempt++) {
         const prepared = await this.builder.prepare({ question, history, candidates, settings: $state.snapshot(this.settings) as ChatSettings, server: info, maxPassages }, controller.signal);
@@ -219,8 +223,20 @@ export class Chat {
     }
   }
 
+  /**
+   * The scope chosen in the page, or, when no period is chosen, one the question names
+   * ("what did I save about tides last week?"); the phrase itself is left out of the search.
+   */
+  private scopeFor(question: string): { scope: Scope; query: string } {
+    const chosen = this.library.scope;
+    if (chosen.range) return { scope: chosen, query: question };
+    const phrase = parseDatePhrase(question, new Date());
+    if (!phrase) return { scope: chosen, query: question };
+    return { scope: { ...chosen, range: phrase.range, rangeLabel: phrase.phrase }, query: phrase.rest };
+  }
+
   private describePrompt(answer: StoredMessage, prepared: PreparedPrompt): void {
-    answer.sources = prepared.passages.map(({ n, chunkId, docId, title, fileName, page, tokens, text }) => ({ n, chunkId, docId, title, fileName, page, tokens, text }));
+    answer.sources = prepared.passages.map(({ n, chunkId, docId, title, fileName, page, unit, provenance, tokens, text }) => ({ n, chunkId, docId, title, fileName, page, unit, provenance, tokens, text }));
     answer.stats = {
       promptTokens: prepared.promptTokens,
       cachedTokens: null,

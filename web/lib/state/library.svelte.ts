@@ -1,12 +1,14 @@
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../storage/schema';
-import { chunkId, deleteDocument, discardUnfinishedDocument, getDocument, getDocumentChunks, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
+import { chunkId, chunkKeyPrefix, deleteDocument, discardUnfinishedDocument, getDocument, getDocumentChunks, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
 import { requestPersistentStorage, storageUsage, type StorageUsage } from '../storage/usage';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
+import { progressUnit } from '../ingest/collect-files';
 import { ingestLockName, withLockIfFree } from '../ingest/locks';
 import { LibraryIndex } from '../search/index';
 import { indexableChunks, openPersistedIndex, persistIndex } from '../search/persisted-index';
 import { searchLibrary, type SearchResultItem } from '../search/search-library';
 import { retrievePassages, type RetrievedPassage } from '../search/retrieve';
+import { inScope, isWholeLibrary, WHOLE_LIBRARY, type Scope } from '../search/scope';
 import { yieldToMain } from '../scheduling';
 import type { TabChannel, TabMessage } from './tabs';
 import { exportLibrary, importLibrary, type ImportReport } from '../backup/backup';
@@ -26,6 +28,8 @@ export interface QueueItem {
   status: QueueStatus;
   page: number;
   pageCount: number;
+  /** Pages for a PDF, sections for the other kinds. */
+  unit: 'page' | 'section';
   message: string;
   /** For an encrypted PDF: the password to try. */
   password?: string;
@@ -51,6 +55,11 @@ export class Library {
   startError = $state<string | null>(null);
 
   readonly docsById = $derived(new Map(this.docs.map((d) => [d.id, d])));
+  /** Chunk ids start with their document's key prefix: this finds a chunk's document without a read. */
+  private readonly docsByChunkPrefix = $derived(new Map(this.docs.map((d) => [chunkKeyPrefix(d.id), d])));
+  /** The period and site that search, chat and the library list are limited to. */
+  scope = $state<Scope>(WHOLE_LIBRARY);
+  readonly docsInScope = $derived(isWholeLibrary(this.scope) ? this.docs : this.docs.filter((d) => inScope(d, this.scope)));
   readonly activeCount = $derived(this.queue.filter(isActive).length);
 
   private db: LibraryDB | null = null;
@@ -114,7 +123,7 @@ export class Library {
 
   addFiles(files: File[], password?: string): void {
     for (const file of files) {
-      this.queue.push({ key: this.nextKey++, fileName: file.name, size: file.size, status: 'waiting', page: 0, pageCount: 0, message: '', password });
+      this.queue.push({ key: this.nextKey++, fileName: file.name, size: file.size, status: 'waiting', page: 0, pageCount: 0, unit: progressUnit(file.name), message: '', password });
       this.pendingFiles.set(this.nextKey - 1, file);
     }
     void this.pump();
@@ -253,8 +262,8 @@ export class Library {
     void this.refreshUsage();
   }
 
-  async exportBackup(): Promise<Blob | null> {
-    return this.db ? exportLibrary(this.db) : null;
+  async exportBackup(onlyIds?: Set<string>): Promise<Blob | null> {
+    return this.db ? exportLibrary(this.db, onlyIds) : null;
   }
 
   /** Restores a backup file into this library, then makes what it added searchable here and in other tabs. */
@@ -292,15 +301,25 @@ export class Library {
     }
   }
 
-  search(query: string, limit = 20): Promise<SearchResultItem[]> {
-    if (!this.db || !this.searchable) return Promise.resolve([]);
-    return searchLibrary(this.db, this.index, this.docsById, query, limit);
+  /** A filter on chunk ids for a scope, or none for the whole library (the fast path). */
+  private chunkFilter(scope: Scope): ((chunkId: string) => boolean) | undefined {
+    if (isWholeLibrary(scope)) return undefined;
+    const prefixes = this.docsByChunkPrefix;
+    return (id) => {
+      const doc = prefixes.get(id.slice(0, id.indexOf(':')));
+      return doc !== undefined && inScope(doc, scope);
+    };
   }
 
-  /** Passages for a question to the model, spread over the documents that match. */
-  retrieve(query: string, count: number): Promise<RetrievedPassage[]> {
+  search(query: string, limit = 20): Promise<SearchResultItem[]> {
     if (!this.db || !this.searchable) return Promise.resolve([]);
-    return retrievePassages(this.db, this.index, this.docsById, query, count);
+    return searchLibrary(this.db, this.index, this.docsById, query, limit, this.chunkFilter(this.scope));
+  }
+
+  /** Passages for a question to the model, spread over the documents that match, within a scope. */
+  retrieve(query: string, count: number, scope: Scope = this.scope): Promise<RetrievedPassage[]> {
+    if (!this.db || !this.searchable) return Promise.resolve([]);
+    return retrievePassages(this.db, this.index, this.docsById, query, count, this.chunkFilter(scope));
   }
 
   get database(): LibraryDB | null {

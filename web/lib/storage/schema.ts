@@ -1,4 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { DocumentKind } from '../ingest/document-kind';
 
 /**
  * The library's IndexedDB schema. Every change to it is a new version with its own step in
@@ -30,6 +31,14 @@ export interface StoredDocument {
   failedPages?: number[];
   /** Pages read when an import was interrupted. */
   pagesDone?: number;
+  /** What the file is; absent means a PDF (documents added before other kinds existed). */
+  kind?: DocumentKind;
+  /** For web pages, Markdown and text: the heading of each section (a section plays a page's part). */
+  sectionHeadings?: (string | null)[];
+  /** Where the document came from, and when it was saved: from the file itself, else its date. */
+  sourceUrl?: string;
+  savedAt?: number;
+  publishedAt?: number;
 }
 
 export interface StoredFile {
@@ -68,11 +77,17 @@ export interface SourceRef {
   title: string;
   fileName: string;
   page: number;
+  /** 'section' for web pages, Markdown and text; absent means 'page'. */
+  unit?: LocationUnit;
+  /** "saved 3 March from example.org", when known. */
+  provenance?: string;
   /** Tokens the passage took in the prompt. */
   tokens: number;
   /** The passage as the model saw it: kept, so the answer stays explainable if the document goes. */
   text: string;
 }
+
+export type LocationUnit = 'page' | 'section';
 
 export interface AnswerStats {
   promptTokens: number | null;

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, search, searchResults } from './browser';
+import { chromePrintedPdf, clippedMarkdown, singleFilePage } from '../support/saved-pages';
+import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+
+const appUrl = inject('appUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const text = (name: string, mimeType: string, body: string) => ({ name, mimeType, buffer: Buffer.from(body) });
+
+describe('saved pages as memories', () => {
+  it('reads saved web pages, Markdown and printed pages with where and when they were saved, and filters by period and site', async () => {
+    const { page, errors } = await openApp(browser, appUrl);
+    await addFiles(page, [
+      text('river otters.html', 'text/html', singleFilePage()),
+      text('beavers.md', 'text/markdown', clippedMarkdown()),
+      pdfFile('sea otters.pdf', await chromePrintedPdf()),
+      pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()),
+    ]);
+    const river = libraryItem(page, 'river otters.html');
+    await river.filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, 'beavers.md').filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, 'sea otters.pdf').filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+
+    // Title, sections and provenance of the saved page; nothing of its script ran.
+    expect(await river.innerText()).toContain('River otters');
+    expect(await river.innerText()).toContain('3 sections');
+    expect(await river.innerText()).toMatch(/saved .+ from otters\.example/);
+    expect(await libraryItem(page, 'beavers.md').innerText()).toMatch(/saved .+ from wildlife\.example/);
+    expect(await libraryItem(page, 'sea otters.pdf').innerText()).toMatch(/saved .+ from news\.example\.com/);
+    expect(await page.evaluate(() => (window as { ran?: boolean }).ran)).toBeUndefined();
+
+    // Readable text only: navigation and footers are not indexed, nor the printed URL.
+    expect(await search(page, 'marmalade fund')).toEqual([]);
+    expect(await search(page, 'cookie settings')).toEqual([]);
+    const spraints = await search(page, 'spraints jasmine');
+    expect(spraints[0]).toContain('section 3');
+    expect(spraints[0]).toMatch(/saved .+ from otters\.example/);
+
+    await searchResults(page).first().getByRole('button').click();
+    const viewer = page.getByRole('dialog', { name: 'River otters' });
+    await viewer.getByText('Section 3 of 3').waitFor();
+    expect(await viewer.getByRole('article', { name: 'section 3' }).innerText()).toContain('Signs of otters');
+    expect((await viewer.locator('mark').allTextContents()).map((t) => t.toLowerCase())).toContain('spraints');
+    await viewer.getByRole('button', { name: 'Previous section' }).click();
+    await viewer.getByText('Section 2 of 3').waitFor();
+    await page.keyboard.press('Escape');
+
+    // The time line: saved yesterday, and from one site.
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('yesterday');
+    await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(1);
+    expect(await search(page, 'otters')).toHaveLength(1);
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('');
+    await page.getByRole('combobox', { name: 'Site' }).selectOption('news.example.com');
+    const fromNews = await search(page, 'otters');
+    expect(fromNews).toHaveLength(1);
+    expect(fromNews[0]).toContain('sea otters.pdf');
+    await page.getByRole('combobox', { name: 'Site' }).selectOption('');
+
+    // Sort and filter the library as a person with many documents would.
+    await page.getByRole('combobox', { name: 'Sort the library' }).selectOption('title');
+    const titles = await page.getByRole('list', { name: 'Library' }).getByRole('listitem').allInnerTexts();
+    expect(titles.map((t) => t.split('\n')[0])).toEqual(['Notes on beavers', 'River otters', 'Sea otters | Ocean News', TIDE_POOLS.title].map((t) => expect.stringContaining(t.split(' | ')[0])));
+    await page.getByRole('searchbox', { name: 'Filter the library' }).fill('wildlife');
+    await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(1);
+    await page.getByRole('searchbox', { name: 'Filter the library' }).fill('');
+
+    // Select many, then delete them at once.
+    await page.getByRole('checkbox', { name: /^Select Notes on beavers/ }).check();
+    await page.getByRole('checkbox', { name: `Select ${TIDE_POOLS.title}` }).check();
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    await page.getByRole('button', { name: 'Really delete 2 documents' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('asks within the period a question names', async () => {
+    const { page } = await openApp(browser, appUrl);
+    await addFiles(page, [text('river otters.html', 'text/html', singleFilePage()), pdfFile('sea otters.pdf', await chromePrintedPdf())]);
+    await libraryItem(page, 'river otters.html').filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, 'sea otters.pdf').filter({ hasText: 'Ready' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+
+    const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
+    await page.getByRole('textbox', { name: 'Ask your library' }).fill('What did I save about otters yesterday?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const prompt = (JSON.parse((await request).postData() ?? '{}') as { prompt: string }).prompt;
+    expect(prompt).toContain('River otters');
+    expect(prompt).toContain('section 1');
+    expect(prompt).not.toContain('urchins');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Only documents saved yesterday were searched.').waitFor();
+    await log.getByRole('link', { name: /River otters.*, section \d/ }).first().waitFor();
+  });
+});

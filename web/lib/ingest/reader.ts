@@ -1,0 +1,23 @@
+import type { Provenance } from '../provenance/provenance';
+
+/** What every kind of document reader does: hand over its pages (or sections) one by one. */
+
+export type PageSink = (pageNumber: number, text: string) => Promise<void>;
+
+export interface ReaderInput {
+  bytes: ArrayBuffer;
+  fileName: string;
+  password?: string;
+  signal?: AbortSignal;
+  onPage: (page: number, pageCount: number) => void;
+}
+
+export interface ReadResult {
+  title: string;
+  pageCount: number;
+  failedPages: number[];
+  provenance: Provenance;
+  sectionHeadings?: (string | null)[];
+}
+
+export type DocumentReader = (input: ReaderInput, sink: PageSink) => Promise<ReadResult>;
