@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -27,5 +27,17 @@ export function appIsStale(): boolean {
 export async function buildAppIfStale(log: (message: string) => void = console.log): Promise<void> {
   if (!appIsStale()) return;
   log('Building the app…');
-  await build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // Built beside dist/ and swapped in whole: a build that fails leaves the last good app.
+  const work = join(repoRoot, '.cache');
+  mkdirSync(work, { recursive: true });
+  const next = join(work, `dist-building-${process.pid}`);
+  const old = join(work, `dist-old-${process.pid}`);
+  try {
+    await build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: next, emptyOutDir: true } });
+    if (existsSync(distDir)) renameSync(distDir, old);
+    renameSync(next, distDir);
+  } finally {
+    rmSync(next, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
 }

@@ -42,7 +42,16 @@ export function findLlamaServer(): string | null {
 
 export interface LlamaServerOptions {
   binary?: string;
-  model: string;
+  /** What the messages call it ("llama-server", "the llamafile"). */
+  label?: string;
+  /** Optional only for a llamafile that holds its own model (named in its `.args`). */
+  model?: string;
+  /** Put first, e.g. a llamafile's `--server`. */
+  leadingArgs?: string[];
+  /** `-t`; default 2 (the test machines' cores); null leaves it to the server. */
+  threads?: number | null;
+  /** `-np`; default 1: one person, and each slot gets the whole context. */
+  parallel?: number;
   /** Served at / (`--path`): the built app. */
   staticDir?: string;
   host?: string;
@@ -119,7 +128,7 @@ export async function startLlamaServer(opts: LlamaServerOptions): Promise<LlamaS
     try {
       port = await probePort(host, opts.port ?? 0);
     } catch (err) {
-      throw new Error(`cannot use ${host}:${opts.port ?? 0} for llama-server: ${String(err)}`);
+      throw new Error(`cannot use ${host}:${opts.port ?? 0} for ${opts.label ?? 'llama-server'}: ${String(err)}`);
     }
     try {
       return await startOnce(binary, host, port, opts);
@@ -136,7 +145,12 @@ async function startOnce(
   port: number,
   opts: LlamaServerOptions,
 ): Promise<LlamaServer> {
-  const args = ['-m', opts.model, '--host', host, '--port', String(port), '-np', '1', '-t', '2'];
+  const label = opts.label ?? 'llama-server';
+  const args = [...(opts.leadingArgs ?? [])];
+  if (opts.model !== undefined) args.push('-m', opts.model);
+  args.push('--host', host, '--port', String(port), '-np', String(opts.parallel ?? 1));
+  const threads = opts.threads === undefined ? 2 : opts.threads;
+  if (threads !== null) args.push('-t', String(threads));
   if (opts.ctxSize !== undefined) args.push('-c', String(opts.ctxSize));
   if (opts.staticDir !== undefined) args.push('--path', opts.staticDir);
   if (opts.apiKey !== undefined) args.push('--api-key', opts.apiKey);
@@ -203,7 +217,7 @@ async function startOnce(
     if (Date.now() > deadline) {
       await stop();
       throw new StartError(
-        `llama-server did not become healthy within ${timeoutMs} ms\n${output()}`,
+        `${label} did not become healthy within ${timeoutMs} ms\n${output()}`,
         false,
       );
     }
@@ -215,7 +229,7 @@ async function startOnce(
   await sleep(50);
   const text = output();
   throw new StartError(
-    `llama-server exited (${exitReason ?? 'unknown'}) before becoming healthy: ` +
+    `${label} exited (${exitReason ?? 'unknown'}) before becoming healthy: ` +
       `${binary} ${args.join(' ')}\n${text}`,
     /couldn't bind|address already in use/i.test(text),
   );

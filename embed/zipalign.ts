@@ -1,0 +1,72 @@
+// llamafile's own `zipalign` (shipped in the llamafile release zip, next to `llamafile`),
+// when the person has it: the tool llamafile documents for putting files inside a llamafile.
+
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function run(binary: string, args: string[], cwd?: string): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolveRun) => {
+    execFile(binary, args, { cwd, timeout: 60 * 60_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      resolveRun({ ok: !error, output: `${stdout}${stderr}`.trim() });
+    });
+  });
+}
+
+/**
+ * Android's build tools have a `zipalign` too, which does something else: llamafile's says
+ * "PKZIP for LLMs" in its help (a man page, bold letters overstruck with backspaces).
+ */
+async function isLlamafileZipalign(binary: string): Promise<boolean> {
+  const { output } = await run(binary, ['-h']);
+  return /PKZIP for LLMs/i.test(output.replace(/.\x08/g, ''));
+}
+
+/** llamafile's zipalign on the PATH or beside the llamafile, or null. */
+export async function findZipalign(llamafile: string): Promise<string | null> {
+  const candidates = [
+    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'zipalign')),
+    join(dirname(llamafile), 'zipalign'),
+  ];
+  for (const candidate of candidates) {
+    if (isExecutableFile(candidate) && (await isLlamafileZipalign(candidate))) return candidate;
+  }
+  return null;
+}
+
+export interface ZipalignCall {
+  args: string[];
+  /** Names are taken as given (no -j), so the app's tree is named from this folder. */
+  cwd?: string;
+}
+
+/**
+ * The calls that add a model and the app. zipalign takes one alignment per call, so the model
+ * (64 KiB, its default: page size on every system llamafile runs on) gets a call of its own,
+ * with -j so that it is named by its file name alone. The app's files and `.args` go in one
+ * call (each call writes a new directory and leaves the old one behind), every file named
+ * with its path from `stagingDir` and aligned to 64 bytes rather than padded to 64 KiB each.
+ * Everything is stored (-0): the weights must be, and the app is small.
+ */
+export function zipalignCalls(out: string, model: { path: string } | null, stagingDir: string, names: string[]): ZipalignCall[] {
+  const calls: ZipalignCall[] = [];
+  if (model) calls.push({ args: ['-j', '-0', out, model.path] });
+  calls.push({ args: ['-0', '-a', '64', out, ...names], cwd: stagingDir });
+  return calls;
+}
+
+export async function runZipalign(binary: string, calls: ZipalignCall[]): Promise<void> {
+  for (const call of calls) {
+    const { ok, output } = await run(binary, call.args, call.cwd);
+    if (!ok) throw new Error(`zipalign failed: ${binary} ${call.args.slice(0, 4).join(' ')} …\n${output}`);
+  }
+}
