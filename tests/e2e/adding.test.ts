@@ -31,11 +31,12 @@ afterAll(async () => {
 });
 
 describe('adding files every way a person can', () => {
-  it('adds the PDFs of a folder, and only the PDFs', async () => {
+  it('adds the documents of a folder, and only the kinds it reads', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'memory-cache-folder-'));
     writeFileSync(join(folder, TIDE_POOLS.fileName), await tidePoolsPdf());
     writeFileSync(join(folder, COMPOSTING.fileName), await compostingPdf());
-    writeFileSync(join(folder, 'shopping list.txt'), 'eggs, flour, milk');
+    writeFileSync(join(folder, 'shopping list.txt'), 'Eggs, flour and milk for the pancakes.');
+    writeFileSync(join(folder, 'holiday.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]));
 
     const { page } = await openApp(browser, appUrl);
     const chooser = page.waitForEvent('filechooser');
@@ -43,7 +44,8 @@ describe('adding files every way a person can', () => {
     await (await chooser).setFiles(folder);
     await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
     await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
-    expect(await page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(2);
+    await libraryItem(page, 'shopping list.txt').filter({ hasText: 'Ready' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(3);
   });
 
   it('adds files dropped anywhere on the page', async () => {

@@ -79,7 +79,7 @@ describe('backup and restore', () => {
     await target.page.reload();
     await libraryItem(target.page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
     expect(await target.page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(2);
-    expect(await target.page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').count()).toBe(1);
+    await expect.poll(() => target.page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').count()).toBe(1);
 
     // Something that is not a backup is refused, and nothing changes.
     const wrong = target.page.waitForEvent('filechooser');

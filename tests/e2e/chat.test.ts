@@ -69,7 +69,7 @@ describe('chat with the library', () => {
     expect(body.cache_prompt).toBe(true);
     expect(body.n_predict).toBe(48);
     expect(body.prompt).toContain('A single ochre star can eat eighty mussels in a year');
-    expect(body.prompt).toMatch(/\[1\] "Tide Pools of the Northern Coast" \(tide-pools\.pdf\), page 2:/);
+    expect(body.prompt).toMatch(/\[1\] "Tide Pools of the Northern Coast" \(tide-pools\.pdf, saved [^)]+\), page 2:/);
     // The passages come before the question, for the server's prompt cache.
     expect(body.prompt.indexOf('eighty mussels')).toBeLessThan(body.prompt.lastIndexOf('How many mussels'));
 

@@ -98,6 +98,8 @@ describe('hard inputs', () => {
     const { page, requests } = await openApp(browser, appUrl);
     await addFiles(page, [pdfFile('tokyo.pdf', cjkPdf(['東京の地図', '大阪城公園']))]);
     await libraryItem(page, 'tokyo.pdf').filter({ hasText: 'Ready' }).waitFor();
+    // Without the character maps the codes would not become text: the document would have none.
+    expect(await libraryItem(page, 'tokyo.pdf').innerText()).not.toContain('no text layer');
     expect(requests.some((url) => url.includes('/pdfjs/cmaps/UniJIS-UCS2-H.bcmap'))).toBe(true);
     await page.getByRole('searchbox', { name: 'Search your library' }).fill('大阪');
     await expect.poll(() => searchResults(page).first().innerText()).toContain('tokyo.pdf');

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { findLlamaServer } from '../../embed/llama-server';
+import { findLlamaServer, startLlamaServer } from '../../embed/llama-server';
 import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { writeFakeLlamafile, type FakeVersion } from '../support/fake-llamafile';
@@ -138,6 +138,37 @@ describe('npm start', () => {
     await ctrlC(app);
     // The model server was someone else's: it is still there.
     expect((await fetch(`${appUrl}health`)).status).toBe(200);
+  });
+
+  it('with --server URL of a server that wants an API key: the page asks for it, then sends it with every call', async () => {
+    const keyed = await startLlamaServer({ model: modelPath, ctxSize: 4096, apiKey: 'tide-key' });
+    try {
+      const app = await start(['--server', keyed.url]);
+      const { page } = await openApp(browser, app.url);
+      await page.getByRole('status').filter({ hasText: 'needs an API key' }).waitFor();
+      expect(await page.getByRole('textbox', { name: 'Ask your library' }).isDisabled()).toBe(true);
+
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const settings = page.getByRole('dialog', { name: 'Settings' });
+      await settings.getByLabel(/^API key/).fill('tide-key');
+      await settings.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+
+      await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+      await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+      const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
+      await page.getByRole('textbox', { name: 'Ask your library' }).fill('What do starfish eat?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      expect((await request).headers().authorization).toBe('Bearer tide-key');
+      await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).waitFor();
+      // Kept for the session of this tab (not stored unless asked): a reload still has it.
+      await page.reload();
+      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      await page.close();
+      await ctrlC(app);
+    } finally {
+      await keyed.stop();
+    }
   });
 
   for (const version of ['0.9.3', '0.10.0'] as FakeVersion[]) {

@@ -71,7 +71,9 @@ export class Chat {
     this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
     const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
     this.rememberApiKey = typeof storedKey === 'string' && storedKey.length > 0;
-    this.setApiKeyInMemory(storedKey ?? sessionStorage.getItem(SESSION_API_KEY) ?? '');
+    this.setApiKeyInMemory(storedKey || sessionStorage.getItem(SESSION_API_KEY) || '');
+    // The first status check ran before the key was known.
+    if (this.apiKey) void this.server.check();
   }
 
   private setApiKeyInMemory(key: string): void {
