@@ -17,8 +17,9 @@ function pdfjsAssets(): Plugin {
   return {
     name: 'memory-cache:pdfjs-assets',
     configResolved(config) {
-      // Vitest runs the plugins too, with a placeholder output folder: copy only for a real build.
-      outDir = config.command === 'build' && !process.env.VITEST ? resolve(config.root, config.build.outDir) : null;
+      // Vitest runs the plugins too (mode 'test'), with a placeholder output folder: copy only
+      // for a real build, which may itself run inside a test (npm start, npm run embed).
+      outDir = config.command === 'build' && config.mode !== 'test' ? resolve(config.root, config.build.outDir) : null;
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {

@@ -15,7 +15,8 @@ export function cachedLlamaServerPath(): string {
   return join(home, 'llama-server', 'bin', 'llama-server');
 }
 
-function isExecutableFile(path: string): boolean {
+/** A regular file this process may run. */
+export function isExecutableFile(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();

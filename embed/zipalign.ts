@@ -2,17 +2,8 @@
 // when the person has it: the tool llamafile documents for putting files inside a llamafile.
 
 import { execFile } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { isExecutableFile } from './llama-server';
 import { delimiter, dirname, join } from 'node:path';
-
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 function run(binary: string, args: string[], cwd?: string): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolveRun) => {

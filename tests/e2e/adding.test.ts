@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, libraryItem, openApp, searchResults } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { libraryItem, openApp, searchResults, useBrowser } from './browser';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
@@ -20,15 +20,7 @@ async function tabTo(page: Page, name: string): Promise<void> {
   }
   throw new Error(`Tab never reached "${name}"`);
 }
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('adding files every way a person can', () => {
   it('adds the documents of a folder, and only the kinds it reads', async () => {
@@ -38,7 +30,7 @@ describe('adding files every way a person can', () => {
     writeFileSync(join(folder, 'shopping list.txt'), 'Eggs, flour and milk for the pancakes.');
     writeFileSync(join(folder, 'holiday.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]));
 
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Add folder' }).click();
     await (await chooser).setFiles(folder);
@@ -49,7 +41,7 @@ describe('adding files every way a person can', () => {
   });
 
   it('adds files dropped anywhere on the page', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     const base64 = Buffer.from(await compostingPdf()).toString('base64');
     const dataTransfer = await page.evaluateHandle(
       ({ name, data }) => {
@@ -70,7 +62,7 @@ describe('adding files every way a person can', () => {
   });
 
   it('works by keyboard alone: add, search, open a result, turn pages, close', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     const chooser = page.waitForEvent('filechooser');
     await tabTo(page, 'Add PDFs');
     await page.keyboard.press('Enter');

@@ -1,19 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, search } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { addFiles, useBrowser, libraryItem, openApp, pdfFile, search } from './browser';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 
 /** SHA-256 of every stored original, computed in the page from the bytes IndexedDB holds. */
@@ -37,7 +29,7 @@ function storedHashes(page: Page): Promise<string[]> {
 
 describe('backup and restore', () => {
   it('exports everything to one file and restores it elsewhere: same bytes, same search results, same conversations', async () => {
-    const source = await openApp(browser, appUrl);
+    const source = await openApp(browser(), appUrl);
     const tide = await tidePoolsPdf();
     await addFiles(source.page, [pdfFile(TIDE_POOLS.fileName, tide), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
     await libraryItem(source.page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
@@ -59,7 +51,7 @@ describe('backup and restore', () => {
     const hashesBefore = await storedHashes(source.page);
 
     // A fresh browser profile: an empty library.
-    const target = await openApp(browser, appUrl);
+    const target = await openApp(browser(), appUrl);
     await target.page.getByText('Your library is empty.').waitFor();
     const chooser = target.page.waitForEvent('filechooser');
     await target.page.getByRole('button', { name: 'Import backup' }).click();

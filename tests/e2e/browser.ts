@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium';
 
@@ -9,6 +10,21 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
+/** One browser for a test file: launched before its tests, closed after them. */
+export function useBrowser(): () => Browser {
+  let browser: Browser | null = null;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is not running yet');
+    return browser;
+  };
+}
+
 export interface WatchedPage {
   page: Page;
   context: BrowserContext;
@@ -18,6 +34,8 @@ export interface WatchedPage {
   requests: string[];
   /** Console messages about the Content-Security-Policy blocking something. */
   cspViolations: string[];
+  /** Requests that failed or were answered with an error status, with why. */
+  failedRequests: string[];
 }
 
 /** A page in a fresh profile (its own IndexedDB), recording errors and requests. */
@@ -27,13 +45,19 @@ export async function openApp(browser: Browser, url: string): Promise<WatchedPag
   const errors: string[] = [];
   const requests: string[] = [];
   const cspViolations: string[] = [];
+  const failedRequests: string[] = [];
+  page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`));
+  page.on('response', (response) => {
+    // The server routes answer errors on purpose in some tests (404 /health with no model): only files count here.
+    if (response.status() >= 400 && !/\/(health|props|slots|tokenize|apply-template|completion)$/.test(response.url())) failedRequests.push(`${response.url()}: ${response.status()}`);
+  });
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('request', (request) => requests.push(request.url()));
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   await page.goto(url);
-  return { page, context, errors, requests, cspViolations };
+  return { page, context, errors, requests, cspViolations, failedRequests };
 }
 
 export interface UploadFile {
@@ -66,4 +90,19 @@ export async function search(page: Page, query: string): Promise<string[]> {
   await page.getByRole('searchbox', { name: 'Search your library' }).fill(query);
   await page.locator('[aria-label="Search results"][aria-busy="false"]').waitFor({ state: 'attached' });
   return searchResults(page).allInnerTexts();
+}
+
+/** Sets the longest answer in Settings, as a person does. */
+export async function setAnswerLength(page: Page, tokens: number): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(tokens));
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** Whether every slot of the model server is idle. */
+export async function slotsIdle(serverUrl: string): Promise<boolean> {
+  const slots = (await (await fetch(`${serverUrl}/slots`)).json()) as { is_processing: boolean }[];
+  return slots.every((s) => !s.is_processing);
 }

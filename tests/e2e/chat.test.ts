@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile } from './browser';
+import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 /**
@@ -35,13 +35,6 @@ interface CompletionBody {
   stream: boolean;
 }
 
-async function setAnswerLength(page: Page, tokens: number): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Settings' });
-  await dialog.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(tokens));
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await dialog.waitFor({ state: 'hidden' });
-}
 
 async function ask(page: Page, question: string): Promise<CompletionBody> {
   const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
@@ -50,10 +43,6 @@ async function ask(page: Page, question: string): Promise<CompletionBody> {
   return JSON.parse((await request).postData() ?? '{}') as CompletionBody;
 }
 
-async function slotsIdle(url: string): Promise<boolean> {
-  const slots = (await (await fetch(`${url}/slots`)).json()) as { is_processing: boolean }[];
-  return slots.every((s) => !s.is_processing);
-}
 
 describe('chat with the library', () => {
   it('streams an answer built from the passages, with sources that open the viewer, kept after a reload', async () => {

@@ -1,34 +1,19 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile } from './browser';
+import { addFiles, useBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const model = inject('modelPath');
-let browser: Browser;
+const browser = useBrowser();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function setAnswerLength(page: Page, tokens: number): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Settings' });
-  await dialog.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(tokens));
-  await dialog.getByRole('button', { name: 'Save' }).click();
-  await dialog.waitFor({ state: 'hidden' });
-}
 
 async function readyToAsk(url: string): Promise<Page> {
-  const { page } = await openApp(browser, url);
+  const { page } = await openApp(browser(), url);
   await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
   await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
   await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
@@ -40,10 +25,6 @@ async function ask(page: Page, question: string): Promise<void> {
   await page.getByRole('button', { name: 'Send' }).click();
 }
 
-async function slotsIdle(url: string): Promise<boolean> {
-  const slots = (await (await fetch(`${url}/slots`)).json()) as { is_processing: boolean }[];
-  return slots.every((s) => !s.is_processing);
-}
 
 describe('when the model server fails', () => {
   let server: LlamaServer;
@@ -91,7 +72,7 @@ describe('when the model server fails', () => {
 
   it('says the model is still loading (503) and waits with chat disabled, while search keeps working', async () => {
     proxy.fault = 'loading';
-    const { page } = await openApp(browser, `${proxy.url}/`);
+    const { page } = await openApp(browser(), `${proxy.url}/`);
     await page.getByRole('status').filter({ hasText: 'loading the model' }).waitFor();
     expect(await page.getByRole('textbox', { name: 'Ask your library' }).isDisabled()).toBe(true);
     await page.getByText('The model is still loading').waitFor();

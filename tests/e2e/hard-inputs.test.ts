@@ -2,24 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { PDFDocument, rgb } from 'pdf-lib';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
+import { addFiles, useBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
 import { makePdf } from '../support/pdfs';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { cjkPdf, pdfWithBrokenPages, withBrokenXref } from '../support/raw-pdf';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Encrypts a PDF with Debian's qpdf (AES-256), as a protected download would be. */
 function encrypt(pdf: Uint8Array, password: string): Uint8Array {
@@ -39,7 +30,7 @@ async function imageOnlyPdf(): Promise<Uint8Array> {
 
 describe('hard inputs', () => {
   it('asks for the password of a protected PDF, says when it is wrong, and lets the person skip', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     const secret = await makePdf({ title: 'Sealed Orders', pages: [{ paragraphs: ['The harbour master keeps the brass key under the third lantern.'] }] });
     await addFiles(page, [pdfFile('sealed.pdf', encrypt(secret, 'lantern')), pdfFile('also sealed.pdf', encrypt(secret, 'other'))]);
     const sealed = libraryItem(page, /^sealed\.pdf/);
@@ -64,7 +55,7 @@ describe('hard inputs', () => {
   });
 
   it('keeps the readable pages of a PDF whose page tree is broken, and says which page failed', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     // pdf.js recovers the pages before the broken one; the broken page itself cannot be opened.
     const pdf = pdfWithBrokenPages(['Page one speaks of herons wading in the shallows.', 'Page two speaks of egrets nesting in the reeds.', 'Page three is broken.', 'Page four is lost.'], [3]);
     await addFiles(page, [pdfFile('herons.pdf', pdf)]);
@@ -74,7 +65,7 @@ describe('hard inputs', () => {
   });
 
   it('recovers a PDF whose cross-reference table is wrong, and rejects a truncated one clearly', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     const whole = pdfWithBrokenPages(['Kingfishers dive for minnows at dawn.'], []);
     const truncated = (await tidePoolsPdf()).slice(0, 700);
     await addFiles(page, [pdfFile('kingfishers.pdf', withBrokenXref(whole)), pdfFile('truncated.pdf', truncated), pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
@@ -86,7 +77,7 @@ describe('hard inputs', () => {
   });
 
   it('keeps a PDF without a text layer, viewable, and says search cannot see it', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile('scan.pdf', await imageOnlyPdf())]);
     const item = libraryItem(page, 'scan.pdf');
     await item.filter({ hasText: 'no text layer' }).waitFor();
@@ -95,9 +86,10 @@ describe('hard inputs', () => {
   });
 
   it('reads Japanese text through the character maps it ships', async () => {
-    const { page, requests } = await openApp(browser, appUrl);
+    const { page, requests, failedRequests } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile('tokyo.pdf', cjkPdf(['東京の地図', '大阪城公園']))]);
     await libraryItem(page, 'tokyo.pdf').filter({ hasText: 'Ready' }).waitFor();
+    expect(failedRequests).toEqual([]);
     // Without the character maps the codes would not become text: the document would have none.
     expect(await libraryItem(page, 'tokyo.pdf').innerText()).not.toContain('no text layer');
     expect(requests.some((url) => url.includes('/pdfjs/cmaps/UniJIS-UCS2-H.bcmap'))).toBe(true);
@@ -106,7 +98,7 @@ describe('hard inputs', () => {
   });
 
   it('shows text that looks like HTML as text, everywhere, and never runs it', async () => {
-    const { page, errors } = await openApp(browser, appUrl);
+    const { page, errors } = await openApp(browser(), appUrl);
     let dialogs = 0;
     page.on('dialog', (dialog) => {
       dialogs++;

@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { addFiles, useBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('the library, end to end, served by llama-server', () => {
   it('ingests PDFs, searches them, opens the viewer at the page, and keeps everything after a reload', async () => {
-    const { page, errors, requests, cspViolations } = await openApp(browser, appUrl);
+    const { page, errors, requests, cspViolations } = await openApp(browser(), appUrl);
     await expect.poll(() => page.getByRole('status').innerText()).toMatch(/Model connected/);
 
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
@@ -86,7 +77,7 @@ describe('the library, end to end, served by llama-server', () => {
   });
 
   it('says when a file is already in the library or is not a PDF, and still adds the others', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
     await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
 
@@ -107,7 +98,7 @@ describe('the library, end to end, served by llama-server', () => {
   });
 
   it('deletes a document with its search entries, for good', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
     await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
     await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
@@ -127,7 +118,7 @@ describe('the library, end to end, served by llama-server', () => {
   });
 
   it('ingests a long PDF with page progress, and finds a fact on any page', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     const pageCount = 300;
     const bytes = await ledgerPdf(pageCount);
     const started = Date.now();
@@ -144,7 +135,7 @@ describe('the library, end to end, served by llama-server', () => {
   });
 
   it('cancels an import; a reload mid-import leaves nothing searchable half-written, and the import can be resumed', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile('first ledger.pdf', await ledgerPdf(400, 'Outpost'))]);
     const first = libraryItem(page, 'first ledger.pdf');
     await first.filter({ hasText: /page \d+ of 400/ }).waitFor();

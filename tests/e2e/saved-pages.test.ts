@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, search, searchResults } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { addFiles, useBrowser, libraryItem, openApp, pdfFile, search, searchResults } from './browser';
 import { chromePrintedPdf, clippedMarkdown, singleFilePage } from '../support/saved-pages';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const text = (name: string, mimeType: string, body: string) => ({ name, mimeType, buffer: Buffer.from(body) });
 
 describe('saved pages as memories', () => {
   it('reads saved web pages, Markdown and printed pages with where and when they were saved, and filters by period and site', async () => {
-    const { page, errors } = await openApp(browser, appUrl);
+    const { page, errors } = await openApp(browser(), appUrl);
     await addFiles(page, [
       text('river otters.html', 'text/html', singleFilePage()),
       text('beavers.md', 'text/markdown', clippedMarkdown()),
@@ -85,7 +76,7 @@ describe('saved pages as memories', () => {
   });
 
   it('asks within the period a question names', async () => {
-    const { page } = await openApp(browser, appUrl);
+    const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [text('river otters.html', 'text/html', singleFilePage()), pdfFile('sea otters.pdf', await chromePrintedPdf())]);
     await libraryItem(page, 'river otters.html').filter({ hasText: 'Ready' }).waitFor();
     await libraryItem(page, 'sea otters.pdf').filter({ hasText: 'Ready' }).waitFor();

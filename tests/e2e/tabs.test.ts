@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { addFiles, launchBrowser, libraryItem, pdfFile, searchResults } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { addFiles, useBrowser, libraryItem, pdfFile, searchResults } from './browser';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 describe('two tabs of the app at once', () => {
   it('keep the library, the search index and the conversations in step', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
     const [first, second] = [await context.newPage(), await context.newPage()];
     await first.goto(appUrl);
     await second.goto(appUrl);
