@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { PDFDocument, rgb } from 'pdf-lib';
-import { addFiles, useBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
+import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
 import { makePdf } from '../support/pdfs';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
-import { cjkPdf, pdfWithBrokenPages, withBrokenXref } from '../support/raw-pdf';
+import { cjkPdf, pdfWithBrokenPages, rtlPdf, withBrokenXref } from '../support/raw-pdf';
 
 const appUrl = inject('appUrl');
 const browser = useBrowser();
@@ -95,6 +95,17 @@ describe('hard inputs', () => {
     expect(requests.some((url) => url.includes('/pdfjs/cmaps/UniJIS-UCS2-H.bcmap'))).toBe(true);
     await page.getByRole('searchbox', { name: 'Search your library' }).fill('大阪');
     await expect.poll(() => searchResults(page).first().innerText()).toContain('tokyo.pdf');
+  });
+
+  it('reads Hebrew and Arabic in reading order, and finds them', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    await addFiles(page, [pdfFile('greetings.pdf', rtlPdf(['שלום עולם', 'مرحبا بالعالم']))]);
+    await libraryItem(page, 'greetings.pdf').filter({ hasText: 'Ready' }).waitFor();
+    for (const word of ['שלום', 'بالعالم']) {
+      const results = await search(page, word);
+      expect(results[0]).toContain('greetings.pdf');
+      expect(results[0]).toContain(word);
+    }
   });
 
   it('shows text that looks like HTML as text, everywhere, and never runs it', async () => {

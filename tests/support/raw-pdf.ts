@@ -75,3 +75,40 @@ export function withBrokenXref(pdf: Uint8Array): Uint8Array {
   const broken = text.replace(/^(\d{10}) 00000 n $/gm, (_, offset: string) => `${String(Number(offset) + 7).padStart(10, '0')} 00000 n `);
   return new Uint8Array(Buffer.from(broken, 'latin1'));
 }
+
+/**
+ * Right-to-left text: a simple font whose ToUnicode map turns single-byte codes into Hebrew
+ * and Arabic letters, so text extraction (which reads ToUnicode, not the glyphs) sees them.
+ */
+export function rtlPdf(words: string[]): Uint8Array {
+  const letters = [...new Set(words.join('').replace(/\s/g, ''))];
+  const code = (c: string) => 0x21 + letters.indexOf(c);
+  const hex = (n: number) => n.toString(16).padStart(2, '0');
+  const toUnicode = [
+    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+    '/CMapName /RTL def /CMapType 2 def',
+    '1 begincodespacerange <00> <FF> endcodespacerange',
+    `${letters.length + 1} beginbfchar`,
+    '<20> <0020>',
+    ...letters.map((c) => `<${hex(code(c))}> <${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}>`),
+    'endbfchar endcmap CMapName currentdict /CMap defineresource pop end end',
+  ].join('\n');
+  // Glyphs are placed left to right as they appear, so the stream holds the line in visual
+  // order (reversed), as PDF writers do; readers turn it back into reading order.
+  const content = words
+    .map((word, i) => {
+      const bytes = Array.from(word, (c) => (c === ' ' ? '20' : hex(code(c))))
+        .reverse()
+        .join('');
+      return `BT /F1 16 Tf 56 ${780 - i * 30} Td <${bytes}> Tj ET`;
+    })
+    .join('\n');
+  return assemblePdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>',
+    stream(toUnicode),
+    stream(content),
+  ]);
+}

@@ -122,7 +122,10 @@ export class PromptBuilder {
     if (baseTokens > limit) throw new ServerError('context', `the question alone is too long for the model's context of ${contextSize} tokens`);
 
     const candidates = input.candidates.slice(0, Math.max(maxPassages * 2, maxPassages));
-    const counts = await Promise.all(candidates.map((p) => this.countPassage(p, signal)));
+    // One at a time: llama-server has few HTTP threads, and a burst of parallel requests can
+    // leave one waiting for a busy keep-alive connection for seconds.
+    const counts: number[] = [];
+    for (const candidate of candidates) counts.push(await this.countPassage(candidate, signal));
     const headingTokens = maxPassages > 0 ? await this.server.countTokens(`${PASSAGES_HEADING}\n\n`, signal) : 0;
     const room = passageRoom({ contextSize, answerReserve: reserve, baseTokens: baseTokens + headingTokens });
     let picked = packPassages(counts, room, maxPassages);
