@@ -51,4 +51,31 @@ describe('two tabs of the app at once', () => {
     await second.getByRole('log', { name: 'Conversation' }).getByText('Where do hermit crabs live?').waitFor();
     await context.close();
   });
+
+  it('step aside when another tab upgrades the database, instead of blocking it', async () => {
+    const context = await browser().newContext();
+    const [old, fresh] = [await context.newPage(), await context.newPage()];
+    await old.goto(appUrl);
+    await old.getByRole('searchbox', { name: 'Search your library' }).waitFor();
+    // The newer release's tab, played by a plain page of the same origin.
+    await fresh.goto(new URL('favicon.svg', appUrl).href);
+    const reloaded = old.waitForEvent('load');
+    // What a newer release does when it opens the library: ask for a higher schema version.
+    const outcome = await fresh.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const open = indexedDB.open('memory-cache', 1000);
+          open.onblocked = () => resolve('blocked');
+          open.onerror = () => resolve(`error: ${open.error?.message}`);
+          open.onsuccess = () => {
+            open.result.close();
+            resolve('upgraded');
+          };
+        }),
+    );
+    expect(outcome).toBe('upgraded');
+    // The older tab let go of its connection and reloaded, to run the newer code.
+    await reloaded;
+    await context.close();
+  });
 });
