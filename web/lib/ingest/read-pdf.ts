@@ -19,18 +19,26 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, signa
     const failedPages: number[] = [];
     const chromes: PrintChrome[] = [];
     let title: string | null = null;
+    // The worker reads the next page while this one is chunked and stored: one page in flight
+    // ahead keeps both sides busy without holding many pages at once.
+    const read = (n: number) =>
+      extractPage(pdf, n).then(
+        (page) => ({ page }),
+        (error: unknown) => ({ error }),
+      );
+    let next = pdf.numPages > 0 ? read(1) : null;
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       signal?.throwIfAborted();
       onPage(pageNumber, pdf.numPages);
-      let page: Awaited<ReturnType<typeof extractPage>>;
-      try {
-        page = await extractPage(pdf, pageNumber);
-      } catch {
+      const current = await next;
+      next = pageNumber < pdf.numPages ? read(pageNumber + 1) : null;
+      signal?.throwIfAborted();
+      if (!current || 'error' in current) {
         // One broken page does not cost the person the rest of the document.
-        signal?.throwIfAborted();
         failedPages.push(pageNumber);
         continue;
       }
+      const { page } = current;
       if (pageNumber === 1 || pageNumber === pdf.numPages) chromes.push(page.chrome);
       if (title === null) title = chooseTitle(rawTitle, page.lines.slice(0, 40), fileName);
       await sink(pageNumber, page.text);

@@ -36,7 +36,8 @@ export interface QueueItem {
 }
 
 const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
-const INDEX_ADD_BATCH = 200;
+// Small batches: adding 200 chunks to a large index took up to 300 ms in one task.
+const INDEX_ADD_BATCH = 50;
 const PERSIST_DELAY_MS = 1500;
 
 export function isActive(item: QueueItem): boolean {
