@@ -16,6 +16,11 @@ export interface IndexableChunk {
   text: string;
 }
 
+/** What search needs of an index: the index itself, or the worker that holds it. */
+export interface SearchableIndex {
+  search(query: string, limit: number, prefixes?: ReadonlySet<string> | null): IndexHit[] | Promise<IndexHit[]>;
+}
+
 export interface IndexHit {
   chunkId: string;
   score: number;
@@ -49,9 +54,13 @@ export class LibraryIndex {
     return new LibraryIndex(new MiniSearch(INDEX_OPTIONS));
   }
 
-  /** Loads a persisted index in small steps, so a large library does not freeze the page. */
-  static async fromJSON(json: string): Promise<LibraryIndex> {
-    return new LibraryIndex(await MiniSearch.loadJSONAsync<IndexableChunk>(json, INDEX_OPTIONS));
+  /**
+   * Loads a persisted index. On the page it goes in small steps so a large library does not
+   * freeze it; in a worker, where nothing waits on it, in one go (the steps cost seconds).
+   */
+  static async fromJSON(json: string, inOneGo = false): Promise<LibraryIndex> {
+    const mini = inOneGo ? MiniSearch.loadJSON<IndexableChunk>(json, INDEX_OPTIONS) : await MiniSearch.loadJSONAsync<IndexableChunk>(json, INDEX_OPTIONS);
+    return new LibraryIndex(mini);
   }
 
   get size(): number {
@@ -70,8 +79,11 @@ export class LibraryIndex {
     for (const id of chunkIds) if (this.mini.has(id)) this.mini.discard(id);
   }
 
-  search(query: string, limit = 50, filter?: (chunkId: string) => boolean): IndexHit[] {
-    const options: SearchOptions = filter ? { ...SEARCH_OPTIONS, filter: (r: SearchResult) => filter(r.id as string) } : SEARCH_OPTIONS;
+  /** The best chunks for a query; with `prefixes`, only chunks of those documents (see chunkKeyPrefix). */
+  search(query: string, limit = 50, prefixes?: ReadonlySet<string> | null): IndexHit[] {
+    const options: SearchOptions = prefixes
+      ? { ...SEARCH_OPTIONS, filter: (r: SearchResult) => prefixes.has((r.id as string).slice(0, (r.id as string).indexOf(':'))) }
+      : SEARCH_OPTIONS;
     return this.mini
       .search(query, options)
       .slice(0, limit)

@@ -19,12 +19,13 @@ export interface OpenedIndex {
   rebuilt: boolean;
 }
 
-export async function openPersistedIndex(db: LibraryDB): Promise<OpenedIndex> {
+/** `inOneGo`: load without yielding, for a worker (see LibraryIndex.fromJSON). */
+export async function openPersistedIndex(db: LibraryDB, inOneGo = false): Promise<OpenedIndex> {
   const libraryVersion = await getLibraryVersion(db);
   const stored = await loadSearchIndex(db, INDEX_NAME);
   if (stored && stored.libraryVersion === libraryVersion && stored.searchVersion === SEARCH_VERSION) {
     try {
-      return { index: await LibraryIndex.fromJSON(stored.json), libraryVersion, rebuilt: false };
+      return { index: await LibraryIndex.fromJSON(stored.json, inOneGo), libraryVersion, rebuilt: false };
     } catch {
       // A damaged copy is no loss: the chunks rebuild it below.
     }
@@ -45,7 +46,7 @@ export async function rebuildIndex(db: LibraryDB): Promise<LibraryIndex> {
 }
 
 /** Only chunks of ready documents are searchable. */
-export function indexableChunks(chunks: { id: string; docId: string; text: string }[], docs: Map<string, StoredDocument>): IndexableChunk[] {
+export function indexableChunks(chunks: { id: string; docId: string; text: string }[], docs: Map<string, Pick<StoredDocument, 'title'>>): IndexableChunk[] {
   const result: IndexableChunk[] = [];
   for (const chunk of chunks) {
     const doc = docs.get(chunk.docId);

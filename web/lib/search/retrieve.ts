@@ -2,7 +2,7 @@ import type { LibraryDB, StoredDocument } from '../storage/schema';
 import { getChunks } from '../storage/library';
 import { pageAtOffset } from '../text/chunk';
 import type { Passage } from '../prompt/passages';
-import type { LibraryIndex } from './index';
+import type { SearchableIndex } from './index';
 import { snippet } from './snippet';
 import { unitOf } from '../format';
 import { describeProvenance } from '../provenance/site';
@@ -19,14 +19,15 @@ export interface RetrievedPassage extends Passage {
 
 export async function retrievePassages(
   db: LibraryDB,
-  index: LibraryIndex,
+  index: SearchableIndex,
   docs: Map<string, StoredDocument>,
   query: string,
   count: number,
-  chunkFilter?: (chunkId: string) => boolean,
+  /** Only chunks of these documents (by chunk key prefix); all when absent. */
+  prefixes?: ReadonlySet<string> | null,
 ): Promise<RetrievedPassage[]> {
   if (count <= 0 || query.trim().length === 0) return [];
-  const hits = index.search(query, count * 6, chunkFilter);
+  const hits = await index.search(query, count * 6, prefixes);
   const chunks = await getChunks(db, hits.map((h) => h.chunkId));
   const perDocument = Math.max(2, Math.ceil(count / 2));
   const chosen: RetrievedPassage[] = [];

@@ -1,6 +1,6 @@
 import type { LibraryDB, StoredDocument } from '../storage/schema';
 import { getChunks } from '../storage/library';
-import type { LibraryIndex } from './index';
+import type { SearchableIndex } from './index';
 import { snippet, type TextPiece } from './snippet';
 import { pageAtOffset } from '../text/chunk';
 
@@ -20,14 +20,15 @@ export interface SearchResultItem {
  */
 export async function searchLibrary(
   db: LibraryDB,
-  index: LibraryIndex,
+  index: SearchableIndex,
   docs: Map<string, StoredDocument>,
   query: string,
   limit = 20,
-  chunkFilter?: (chunkId: string) => boolean,
+  /** Only chunks of these documents (by chunk key prefix); all when absent. */
+  prefixes?: ReadonlySet<string> | null,
 ): Promise<SearchResultItem[]> {
   if (query.trim().length === 0) return [];
-  const hits = index.search(query, limit * 3, chunkFilter);
+  const hits = await index.search(query, limit * 3, prefixes);
   const chunks = await getChunks(db, hits.map((h) => h.chunkId));
   const seenPages = new Set<string>();
   const results: SearchResultItem[] = [];

@@ -1,15 +1,13 @@
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../storage/schema';
-import { chunkId, chunkKeyPrefix, deleteDocument, discardUnfinishedDocument, getDocument, getDocumentChunks, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
+import { chunkId, chunkKeyPrefix, deleteDocument, discardUnfinishedDocument, getDocument, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
 import { requestPersistentStorage, storageUsage, type StorageUsage } from '../storage/usage';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
 import { progressUnit } from '../ingest/collect-files';
 import { ingestLockName, withLockIfFree } from '../ingest/locks';
-import { LibraryIndex } from '../search/index';
-import { indexableChunks, openPersistedIndex, persistIndex } from '../search/persisted-index';
+import { IndexClient } from '../search/index-client';
 import { searchLibrary, type SearchResultItem } from '../search/search-library';
 import { retrievePassages, type RetrievedPassage } from '../search/retrieve';
 import { inScope, isWholeLibrary, WHOLE_LIBRARY, type Scope } from '../search/scope';
-import { yieldToMain } from '../scheduling';
 import type { TabChannel, TabMessage } from './tabs';
 import { exportLibrary, importLibrary, type ImportReport } from '../backup/backup';
 
@@ -36,8 +34,6 @@ export interface QueueItem {
 }
 
 const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
-// Small batches: adding 200 chunks to a large index took up to 300 ms in one task.
-const INDEX_ADD_BATCH = 50;
 const PERSIST_DELAY_MS = 1500;
 
 export function isActive(item: QueueItem): boolean {
@@ -56,15 +52,14 @@ export class Library {
   startError = $state<string | null>(null);
 
   readonly docsById = $derived(new Map(this.docs.map((d) => [d.id, d])));
-  /** Chunk ids start with their document's key prefix: this finds a chunk's document without a read. */
-  private readonly docsByChunkPrefix = $derived(new Map(this.docs.map((d) => [chunkKeyPrefix(d.id), d])));
   /** The period and site that search, chat and the library list are limited to. */
   scope = $state<Scope>(WHOLE_LIBRARY);
   readonly docsInScope = $derived(isWholeLibrary(this.scope) ? this.docs : this.docs.filter((d) => inScope(d, this.scope)));
   readonly activeCount = $derived(this.queue.filter(isActive).length);
 
   private db: LibraryDB | null = null;
-  private index: LibraryIndex = LibraryIndex.empty();
+  /** The search index, held by a worker so that loading, growing and saving it never freeze the page. */
+  private index: IndexClient | null = null;
   /** The library version the in-memory index reflects; null once it is unknown (another writer). */
   private indexedVersion: number | null = 0;
   private controllers = new Map<number, AbortController>();
@@ -81,8 +76,8 @@ export class Library {
       await this.markUnfinishedInterrupted(this.db);
       this.docs = await listReadyDocuments(this.db);
       this.interrupted = await listInterruptedDocuments(this.db);
-      const opened = await openPersistedIndex(this.db);
-      this.index = opened.index;
+      this.index = new IndexClient();
+      const opened = await this.index.open(dbName);
       this.indexedVersion = opened.libraryVersion;
       this.searchable = true;
     } catch (error) {
@@ -183,7 +178,7 @@ export class Library {
     if (outcome.kind !== 'password') this.pendingFiles.delete(item.key);
     switch (outcome.kind) {
       case 'added':
-        await this.indexDocument(db, outcome.doc, outcome.libraryVersion);
+        await this.indexDocument(outcome.doc, outcome.libraryVersion);
         this.docs = [outcome.doc, ...this.docs.filter((d) => d.id !== outcome.doc.id)];
         this.queue = this.queue.filter((q) => q.key !== item.key);
         this.tabs?.post({ type: 'document-added', docId: outcome.doc.id, libraryVersion: outcome.libraryVersion });
@@ -210,12 +205,8 @@ export class Library {
     }
   }
 
-  private async indexDocument(db: LibraryDB, doc: StoredDocument, libraryVersion: number): Promise<void> {
-    const chunks = indexableChunks(await getDocumentChunks(db, doc.id), new Map([[doc.id, doc]]));
-    for (let i = 0; i < chunks.length; i += INDEX_ADD_BATCH) {
-      this.index.add(chunks.slice(i, i + INDEX_ADD_BATCH));
-      await yieldToMain();
-    }
+  private async indexDocument(doc: StoredDocument, libraryVersion: number): Promise<void> {
+    await this.index?.addDocument(doc.id, doc.title);
     this.noteVersion(libraryVersion);
   }
 
@@ -256,7 +247,7 @@ export class Library {
   }
 
   private forgetDocument(docId: string, chunkCount: number, libraryVersion: number): void {
-    this.index.remove(Array.from({ length: chunkCount }, (_, seq) => chunkId(docId, seq)));
+    void this.index?.remove(Array.from({ length: chunkCount }, (_, seq) => chunkId(docId, seq)));
     this.noteVersion(libraryVersion);
     this.docs = this.docs.filter((d) => d.id !== docId);
     this.schedulePersist();
@@ -275,7 +266,7 @@ export class Library {
     for (const { id, libraryVersion } of report.added) {
       const doc = await getDocument(db, id);
       if (!doc) continue;
-      await this.indexDocument(db, doc, libraryVersion);
+      await this.indexDocument(doc, libraryVersion);
       this.docs = [doc, ...this.docs.filter((d) => d.id !== id)];
       this.tabs?.post({ type: 'document-added', docId: id, libraryVersion });
     }
@@ -291,7 +282,7 @@ export class Library {
     if (message.type === 'document-added') {
       const doc = await getDocument(db, message.docId);
       if (!doc || doc.state !== 'ready' || this.docsById.has(doc.id)) return;
-      await this.indexDocument(db, doc, message.libraryVersion);
+      await this.indexDocument(doc, message.libraryVersion);
       this.docs = [doc, ...this.docs];
       // It may have been resumable here: it is not any more.
       this.interrupted = this.interrupted.filter((d) => d.id !== doc.id);
@@ -302,25 +293,21 @@ export class Library {
     }
   }
 
-  /** A filter on chunk ids for a scope, or none for the whole library (the fast path). */
-  private chunkFilter(scope: Scope): ((chunkId: string) => boolean) | undefined {
-    if (isWholeLibrary(scope)) return undefined;
-    const prefixes = this.docsByChunkPrefix;
-    return (id) => {
-      const doc = prefixes.get(id.slice(0, id.indexOf(':')));
-      return doc !== undefined && inScope(doc, scope);
-    };
+  /** The documents a scope allows, by chunk key prefix; null for the whole library (the fast path). */
+  private scopePrefixes(scope: Scope): Set<string> | null {
+    if (isWholeLibrary(scope)) return null;
+    return new Set(this.docs.filter((doc) => inScope(doc, scope)).map((doc) => chunkKeyPrefix(doc.id)));
   }
 
   search(query: string, limit = 20): Promise<SearchResultItem[]> {
-    if (!this.db || !this.searchable) return Promise.resolve([]);
-    return searchLibrary(this.db, this.index, this.docsById, query, limit, this.chunkFilter(this.scope));
+    if (!this.db || !this.index || !this.searchable) return Promise.resolve([]);
+    return searchLibrary(this.db, this.index, this.docsById, query, limit, this.scopePrefixes(this.scope));
   }
 
   /** Passages for a question to the model, spread over the documents that match, within a scope. */
   retrieve(query: string, count: number, scope: Scope = this.scope): Promise<RetrievedPassage[]> {
-    if (!this.db || !this.searchable) return Promise.resolve([]);
-    return retrievePassages(this.db, this.index, this.docsById, query, count, this.chunkFilter(scope));
+    if (!this.db || !this.index || !this.searchable) return Promise.resolve([]);
+    return retrievePassages(this.db, this.index, this.docsById, query, count, this.scopePrefixes(scope));
   }
 
   get database(): LibraryDB | null {
@@ -335,8 +322,8 @@ export class Library {
   /** Saves the index unless its version is unknown, in which case the next start rebuilds it. */
   async persistNow(): Promise<void> {
     this.persistTimer = null;
-    if (!this.db || this.indexedVersion === null || this.pumping) return;
-    await persistIndex(this.db, this.index, this.indexedVersion);
+    if (!this.index || this.indexedVersion === null || this.pumping) return;
+    await this.index.persist(this.indexedVersion);
   }
 
   async refreshUsage(): Promise<void> {

@@ -178,7 +178,7 @@ export function openLibraryDB(name = DEFAULT_DB_NAME): Promise<LibraryDB> {
       // Another tab wants a newer schema: step aside so its upgrade can run, and reload
       // into the new version instead of working on a database that is about to change.
       (event.target as IDBDatabase).close();
-      if (typeof location !== 'undefined') location.reload();
+      if (typeof window !== 'undefined') window.location.reload();
     },
   });
 }

@@ -1,0 +1,13 @@
+/** The messages between the page and the worker that holds the search index. */
+
+export type IndexRequest =
+  | { type: 'open'; dbName?: string }
+  /** Reads a ready document's chunks from IndexedDB and indexes them. */
+  | { type: 'add-document'; docId: string; title: string }
+  | { type: 'remove'; chunkIds: string[] }
+  | { type: 'search'; query: string; limit: number; prefixes: ReadonlySet<string> | null }
+  | { type: 'persist'; libraryVersion: number };
+
+export type IndexRequestMessage = IndexRequest & { id: number };
+
+export type IndexResponseMessage = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
