@@ -118,6 +118,21 @@ describe('chat with the library', () => {
     await page.getByRole('button', { name: 'Send' }).waitFor();
   });
 
+  it('deletes a conversation while its answer streams, for good', async () => {
+    const { page } = await openApp(browser, `${server.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await setAnswerLength(page, 6000);
+    await ask(page, 'Tell me a very long story');
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    await page.getByRole('button', { name: 'Delete conversation Tell me a very long story' }).click();
+    await page.getByRole('button', { name: 'Really delete conversation Tell me a very long story' }).click();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    await expect.poll(() => slotsIdle(server.url)).toBe(true);
+    await page.reload();
+    await page.getByRole('log', { name: 'Conversation' }).getByText('Ask your documents').waitFor();
+    expect(await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').count()).toBe(0);
+  });
+
   it('follows up in the same conversation, regenerates, and starts, renames and deletes conversations', async () => {
     const { page } = await openApp(browser, `${server.url}/`);
     await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { addFiles, useBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
+import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
@@ -170,5 +170,22 @@ describe('the library, end to end, served by llama-server', () => {
     await libraryItem(page, 'second ledger.pdf').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
     await search.fill('lighthouse rainfall ledger');
     await expect.poll(() => searchResults(page).first().innerText()).toContain('second ledger.pdf');
+  });
+
+  it('adding an interrupted file again finishes it, and leaves no stale Remove that could delete it', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    const bytes = await ledgerPdf(400, 'Harbour');
+    await addFiles(page, [pdfFile('harbour ledger.pdf', bytes)]);
+    await libraryItem(page, 'harbour ledger.pdf').filter({ hasText: /page [1-9]\d* of 400/ }).waitFor();
+    await page.reload();
+    await libraryItem(page, 'harbour ledger.pdf').filter({ hasText: 'when the page was closed' }).waitFor();
+
+    await addFiles(page, [pdfFile('harbour ledger.pdf', bytes)]);
+    await libraryItem(page, 'harbour ledger.pdf').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+    expect(await libraryItem(page, 'harbour ledger.pdf').filter({ hasText: 'when the page was closed' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Remove harbour ledger.pdf' }).count()).toBe(0);
+    await page.reload();
+    await libraryItem(page, 'harbour ledger.pdf').filter({ hasText: 'Ready' }).waitFor();
+    expect((await search(page, 'harbour rainfall'))[0]).toContain('harbour ledger.pdf');
   });
 });

@@ -85,6 +85,12 @@ describe('the /completion stream', () => {
     expect((error as ServerError).message).toBe('slot unavailable');
   });
 
+  it('reads an error line in the {code, message, type} form, keeping a context error a context error', async () => {
+    const line = 'error: {"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error","n_prompt_tokens":900,"n_ctx":512}\n\n';
+    const error = await collect([line]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'context', message: 'the request exceeds the available context size', promptTokens: 900, contextSize: 512 });
+  });
+
   it('reports an abrupt end as a cut-off answer', async () => {
     const error = await collect([UPSTREAM[0]]).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'cut-off' });

@@ -111,7 +111,8 @@ export class PromptBuilder {
     const countPrompt = async (prompt: string) => (await this.server.countTokens(prompt, signal)) + 1;
 
     // The conversation so far, as much of it as leaves room for passages.
-    let history = input.history.slice(-MAX_HISTORY_MESSAGES);
+    const recent = input.history.slice(-MAX_HISTORY_MESSAGES);
+    let history = recent;
     let base = await this.render(messagesWith([], history), input, signal);
     let baseTokens = await countPrompt(base.prompt);
     while (baseTokens > limit * 0.6 && history.length > 0) {
@@ -147,7 +148,8 @@ export class PromptBuilder {
           nPredict: Math.max(16, Math.min(input.settings.maxAnswerTokens, contextSize - promptTokens)),
           contextSize,
           templateSource: rendered.source,
-          turnsDropped: input.history.length - history.length,
+          // Only turns left out for room count: older ones beyond the last few never go in.
+          turnsDropped: recent.length - history.length,
         };
       }
       picked = picked.slice(0, -1);

@@ -1,7 +1,7 @@
 import { Chunker, type ChunkDraft } from '../text/chunk';
 import { titleFromFileName } from '../text/title';
 import type { LibraryDB, StoredChunk, StoredDocument } from '../storage/schema';
-import { beginDocument, chunkId, completeDocument, discardUnfinishedDocument, getDocument, noteProgress, putChunks } from '../storage/library';
+import { beginDocument, chunkId, completeDocument, discardUnfinishedDocument, getDocument, markInterrupted, noteProgress, putChunks } from '../storage/library';
 import { storageUsage } from '../storage/usage';
 import { withFileDate } from '../provenance/provenance';
 import { formatBytes } from '../format';
@@ -76,6 +76,9 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
 
 async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {
   const { signal, onProgress, batchSize = 200, password } = options;
+  // Checked again under the lock: another tab may have finished the same file meanwhile.
+  const before = await getDocument(db, id);
+  if (before?.state === 'ready') return { kind: 'duplicate', doc: before };
   const doc: StoredDocument = {
     id,
     title: titleFromFileName(file.name),
@@ -139,7 +142,9 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
     const libraryVersion = await completeDocument(db, doc);
     return { kind: 'added', doc: { ...doc, state: 'ready' }, libraryVersion };
   } catch (error) {
-    await discardUnfinishedDocument(db, id).catch(() => undefined);
+    // A resumed import that fails again keeps its bytes for another try.
+    if (before?.state === 'interrupted') await markInterrupted(db, id).catch(() => undefined);
+    else await discardUnfinishedDocument(db, id).catch(() => undefined);
     if (signal?.aborted) return { kind: 'cancelled' };
     if (isPasswordError(error)) return { kind: 'password', incorrect: password !== undefined };
     return { kind: 'failed', reason: await describeIngestError(error) };

@@ -18,9 +18,17 @@ export interface Passage {
 
 export const PASSAGES_HEADING = 'Passages from the documents:';
 
+// Chat-template markers inside a document would let it write turns of its own into the prompt
+// (servers parse special tokens in prompts): "<|im_start|>", "<|eot_id|>", "<start_of_turn>", "[INST]"…
+const TEMPLATE_MARKERS = /<\|[a-z_]{2,20}\|>|<\/?(?:start_of_turn|end_of_turn|s)>|\[\/?INST\]/gi;
+
+export function withoutTemplateMarkers(text: string): string {
+  return text.replace(TEMPLATE_MARKERS, ' ');
+}
+
 export function formatPassage(n: number, passage: Passage): string {
   const saved = passage.provenance ? `, ${passage.provenance}` : '';
-  return `[${n}] "${passage.title}" (${passage.fileName}${saved}), ${passage.unit ?? 'page'} ${passage.page}:\n${passage.text}`;
+  return withoutTemplateMarkers(`[${n}] "${passage.title}" (${passage.fileName}${saved}), ${passage.unit ?? 'page'} ${passage.page}:\n${passage.text}`);
 }
 
 export function systemMessage(systemPrompt: string, passages: Passage[]): string {

@@ -111,9 +111,10 @@ export async function* completionEvents(body: ReadableStream<Uint8Array>): Async
   for await (const line of readLines(body)) {
     if (line.length === 0 || line.startsWith(':')) continue;
     if (line.startsWith('error:')) {
-      // llamafile 0.9 reports a failure inside a stream as its own `error: {"content":...}` line.
-      const payload = parseJson(line.slice(6).trim());
-      throw serverErrorFrom({ message: payload.content ?? 'the server reported an error' }, null);
+      // A failure inside a stream as its own line: llamafile 0.9 writes `error: {"content":...}`,
+      // some llama.cpp builds `error: {"code":400,"message":...,"type":...}`.
+      const payload = parseJson(line.slice(6).trim()) as Chunk & { code?: number; message?: string; type?: string; n_prompt_tokens?: number; n_ctx?: number };
+      throw serverErrorFrom({ ...payload, message: payload.message ?? payload.content ?? 'the server reported an error' }, payload.code ?? null);
     }
     if (!line.startsWith('data:')) throw new ServerError('malformed', 'the server sent a line that is not part of its protocol');
     const data = line.slice(5).trim();

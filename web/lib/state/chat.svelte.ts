@@ -23,6 +23,7 @@ const SESSION_API_KEY = 'memory-cache:apiKey';
 const TITLE_LENGTH = 60;
 /** How many times a prompt that overflowed the context is retried with fewer passages. */
 const OVERFLOW_RETRIES = 3;
+const PARTIAL_SAVE_MS = 3000;
 
 export class Chat {
   conversations = $state<StoredConversation[]>([]);
@@ -32,6 +33,8 @@ export class Chat {
   rememberApiKey = $state(false);
   /** The id of the answer being streamed, if any. */
   streamingId = $state<string | null>(null);
+  /** The conversation that answer belongs to (not necessarily the one shown). */
+  private streamingConversation: StoredConversation | null = null;
 
   readonly current = $derived(this.conversations.find((c) => c.id === this.currentId) ?? null);
   readonly busy = $derived(this.streamingId !== null);
@@ -111,7 +114,7 @@ export class Chat {
   }
 
   async remove(id: string): Promise<void> {
-    if (this.current?.id === id && this.busy) this.stop();
+    if (this.streamingConversation?.id === id) this.stop();
     this.conversations = this.conversations.filter((c) => c.id !== id);
     if (this.currentId === id) this.currentId = null;
     if (this.db) await deleteConversation(this.db, id);
@@ -119,7 +122,7 @@ export class Chat {
   }
 
   private async save(conversation: StoredConversation): Promise<void> {
-    if (!this.db) return;
+    if (!this.db || !this.conversations.some((c) => c.id === conversation.id)) return;
     await putConversation(this.db, $state.snapshot(conversation) as StoredConversation);
     this.tabs?.post({ type: 'conversations-changed' });
   }
@@ -128,7 +131,7 @@ export class Chat {
   async refresh(): Promise<void> {
     if (!this.db) return;
     const stored = await listConversations(this.db);
-    const streaming = this.busy ? this.current : null;
+    const streaming = this.streamingConversation;
     this.conversations = stored.map((c) => (streaming && c.id === streaming.id ? streaming : c));
     if (this.currentId && !this.conversations.some((c) => c.id === this.currentId)) this.currentId = null;
   }
@@ -177,9 +180,12 @@ export class Chat {
     const controller = new AbortController();
     this.controller = controller;
     this.streamingId = answer.id;
+    this.streamingConversation = conversation;
     conversation.updatedAt = Date.now();
     this.moveToTop(conversation);
     await this.save(conversation);
+    // What has arrived is saved every few seconds, so a closed tab loses little of it.
+    const saver = setInterval(() => void this.save(conversation), PARTIAL_SAVE_MS);
     try {
       const info = this.connectedInfo();
       if (!info) throw new ServerError('unreachable', 'no model server is connected');
@@ -216,12 +222,15 @@ export class Chat {
         answer.error = error instanceof Error ? error.message : String(error);
       }
     } finally {
+      clearInterval(saver);
       // Closing the connection is what stops the server generating after an error here.
       controller.abort();
       this.streamingId = null;
+      this.streamingConversation = null;
       this.controller = null;
       conversation.updatedAt = Date.now();
-      await this.save(conversation);
+      // A conversation deleted while its answer streamed stays deleted.
+      if (this.conversations.some((c) => c.id === conversation.id)) await this.save(conversation);
     }
   }
 

@@ -96,7 +96,7 @@ export class Library {
    */
   private async markUnfinishedInterrupted(db: LibraryDB): Promise<void> {
     for (const doc of await listUnfinishedDocuments(db)) {
-      await withLockIfFree(ingestLockName(doc.id), () => markInterrupted(db, doc));
+      await withLockIfFree(ingestLockName(doc.id), () => markInterrupted(db, doc.id));
     }
   }
 
@@ -111,8 +111,10 @@ export class Library {
 
   /** Forgets an interrupted import, bytes and all. */
   async forget(doc: StoredDocument): Promise<void> {
-    if (!this.db) return;
-    await discardUnfinishedDocument(this.db, doc.id);
+    const db = this.db;
+    if (!db) return;
+    // Not while a tab (this one or another) is writing it; and a ready one is never discarded.
+    await withLockIfFree(ingestLockName(doc.id), () => discardUnfinishedDocument(db, doc.id));
     this.interrupted = this.interrupted.filter((d) => d.id !== doc.id);
     void this.refreshUsage();
   }
@@ -180,6 +182,7 @@ export class Library {
       case 'added':
         await this.indexDocument(outcome.doc, outcome.libraryVersion);
         this.docs = [outcome.doc, ...this.docs.filter((d) => d.id !== outcome.doc.id)];
+        this.interrupted = this.interrupted.filter((d) => d.id !== outcome.doc.id);
         this.queue = this.queue.filter((q) => q.key !== item.key);
         this.tabs?.post({ type: 'document-added', docId: outcome.doc.id, libraryVersion: outcome.libraryVersion });
         break;
@@ -203,6 +206,8 @@ export class Library {
         item.status = 'cancelled';
         break;
     }
+    // A resumed import that failed or was cancelled is interrupted again, bytes kept.
+    if (outcome.kind === 'failed' || outcome.kind === 'cancelled') this.interrupted = await listInterruptedDocuments(db);
   }
 
   private async indexDocument(doc: StoredDocument, libraryVersion: number): Promise<void> {
@@ -268,6 +273,7 @@ export class Library {
       if (!doc) continue;
       await this.indexDocument(doc, libraryVersion);
       this.docs = [doc, ...this.docs.filter((d) => d.id !== id)];
+      this.interrupted = this.interrupted.filter((d) => d.id !== id);
       this.tabs?.post({ type: 'document-added', docId: id, libraryVersion });
     }
     this.schedulePersist();

@@ -51,10 +51,14 @@ export async function listInterruptedDocuments(db: LibraryDB): Promise<StoredDoc
  * Turns a document a closed tab left half-written into an interrupted one: its chunks go
  * (they were never searchable), its record and bytes stay so the import can be resumed.
  */
-export async function markInterrupted(db: LibraryDB, doc: StoredDocument): Promise<void> {
+export async function markInterrupted(db: LibraryDB, id: string): Promise<void> {
   const tx = db.transaction(['documents', 'chunks'], 'readwrite');
-  queue(tx.objectStore('chunks').delete(chunkRange(doc.id)));
-  queue(tx.objectStore('documents').put({ ...doc, state: 'interrupted', chunkCount: 0 }));
+  // Read again inside the transaction: another tab may have finished it since it was listed.
+  const doc = await tx.objectStore('documents').get(id);
+  if (doc && doc.state !== 'ready') {
+    queue(tx.objectStore('chunks').delete(chunkRange(id)));
+    queue(tx.objectStore('documents').put({ ...doc, state: 'interrupted', chunkCount: 0 }));
+  }
   await tx.done;
 }
 
@@ -96,28 +100,33 @@ export async function completeDocument(db: LibraryDB, doc: StoredDocument): Prom
 
 /** Removes a document, its bytes and its chunks in one transaction. Returns the new library version. */
 export async function deleteDocument(db: LibraryDB, id: string): Promise<number> {
-  return removeDocument(db, id, true);
+  const tx = db.transaction(['documents', 'files', 'chunks', 'meta'], 'readwrite');
+  const version = ((await tx.objectStore('meta').get(LIBRARY_VERSION))?.value ?? 0) + 1;
+  queue(tx.objectStore('documents').delete(id));
+  queue(tx.objectStore('files').delete(id));
+  queue(tx.objectStore('chunks').delete(chunkRange(id)));
+  queue(tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version }));
+  await tx.done;
+  return version;
 }
 
 /**
  * Removes a document that never became ready. The library version stays: such a document
- * was never in the library, nor in any index.
+ * was never in the library, nor in any index. A document that has become ready in the
+ * meantime (another tab finished it) is left alone: the check and the removal are one
+ * transaction.
  */
 export async function discardUnfinishedDocument(db: LibraryDB, id: string): Promise<void> {
-  await removeDocument(db, id, false);
+  const tx = db.transaction(['documents', 'files', 'chunks'], 'readwrite');
+  const doc = await tx.objectStore('documents').get(id);
+  if (doc?.state !== 'ready') {
+    queue(tx.objectStore('documents').delete(id));
+    queue(tx.objectStore('files').delete(id));
+    queue(tx.objectStore('chunks').delete(chunkRange(id)));
+  }
+  await tx.done;
 }
 
-async function removeDocument(db: LibraryDB, id: string, bumpVersion: boolean): Promise<number> {
-  const tx = db.transaction(['documents', 'files', 'chunks', 'meta'], 'readwrite');
-  const current = (await tx.objectStore('meta').get(LIBRARY_VERSION))?.value ?? 0;
-  const version = bumpVersion ? current + 1 : current;
-  queue(tx.objectStore('documents').delete(id));
-  queue(tx.objectStore('files').delete(id));
-  queue(tx.objectStore('chunks').delete(chunkRange(id)));
-  if (bumpVersion) queue(tx.objectStore('meta').put({ key: LIBRARY_VERSION, value: version }));
-  await tx.done;
-  return version;
-}
 
 export function getFile(db: LibraryDB, id: string): Promise<StoredFile | undefined> {
   return db.get('files', id);
