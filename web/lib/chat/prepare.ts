@@ -96,6 +96,14 @@ export class PromptBuilder {
     return tokens;
   }
 
+  private heading: number | null = null;
+
+  /** The passages heading's tokens: the same every time, counted once. */
+  private async headingTokens(signal?: AbortSignal): Promise<number> {
+    this.heading ??= await this.server.countTokens(`${PASSAGES_HEADING}\n\n`, signal);
+    return this.heading;
+  }
+
   async prepare(input: PrepareInput, signal?: AbortSignal): Promise<PreparedPrompt> {
     const contextSize = input.server.contextSize ?? DEFAULT_CONTEXT;
     const reserve = answerReserve(contextSize, input.settings.maxAnswerTokens);
@@ -110,6 +118,16 @@ export class PromptBuilder {
     // +1: the start-of-text token the server adds.
     const countPrompt = async (prompt: string) => (await this.server.countTokens(prompt, signal)) + 1;
 
+    const candidates = input.candidates.slice(0, Math.max(maxPassages * 2, maxPassages));
+    // The passages are counted while the conversation is measured: two requests at a time at
+    // most, since llama-server has few HTTP threads and a burst can leave one waiting seconds.
+    const countingPassages = (async () => {
+      const counts: number[] = [];
+      for (const candidate of candidates) counts.push(await this.countPassage(candidate, signal));
+      return counts;
+    })();
+    countingPassages.catch(() => undefined);
+
     // The conversation so far, as much of it as leaves room for passages.
     const recent = input.history.slice(-MAX_HISTORY_MESSAGES);
     let history = recent;
@@ -122,12 +140,8 @@ export class PromptBuilder {
     }
     if (baseTokens > limit) throw new ServerError('context', `the question alone is too long for the model's context of ${contextSize} tokens`);
 
-    const candidates = input.candidates.slice(0, Math.max(maxPassages * 2, maxPassages));
-    // One at a time: llama-server has few HTTP threads, and a burst of parallel requests can
-    // leave one waiting for a busy keep-alive connection for seconds.
-    const counts: number[] = [];
-    for (const candidate of candidates) counts.push(await this.countPassage(candidate, signal));
-    const headingTokens = maxPassages > 0 ? await this.server.countTokens(`${PASSAGES_HEADING}\n\n`, signal) : 0;
+    const counts = await countingPassages;
+    const headingTokens = maxPassages > 0 ? await this.headingTokens(signal) : 0;
     const room = passageRoom({ contextSize, answerReserve: reserve, baseTokens: baseTokens + headingTokens });
     let picked = packPassages(counts, room, maxPassages);
 

@@ -28,7 +28,8 @@ export async function searchLibrary(
   prefixes?: ReadonlySet<string> | null,
 ): Promise<SearchResultItem[]> {
   if (query.trim().length === 0) return [];
-  const hits = await index.search(query, limit * 3, prefixes);
+  // A few more hits than results: two chunks of one page show as one result.
+  const hits = await index.search(query, limit + 10, prefixes);
   const chunks = await getChunks(db, hits.map((h) => h.chunkId));
   const seenPages = new Set<string>();
   const results: SearchResultItem[] = [];

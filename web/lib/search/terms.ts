@@ -51,8 +51,21 @@ function cjkPairs(run: string): string[] {
   return pairs;
 }
 
+// Stemming is the costliest step of highlighting snippets; words repeat a great deal.
+const STEMS = new Map<string, string | null>();
+const STEM_CACHE_SIZE = 50_000;
+
 /** The search term for one word, or null when the word is not worth indexing. */
 export function processTerm(word: string): string | null {
+  const cached = STEMS.get(word);
+  if (cached !== undefined) return cached;
+  const term = computeTerm(word);
+  if (STEMS.size >= STEM_CACHE_SIZE) STEMS.clear();
+  STEMS.set(word, term);
+  return term;
+}
+
+function computeTerm(word: string): string | null {
   const lower = word.toLowerCase();
   if (STOP_WORDS.has(lower)) return null;
   // Possessives and elided forms ("library's") are the word itself.

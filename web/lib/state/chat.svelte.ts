@@ -183,7 +183,8 @@ export class Chat {
     this.streamingConversation = conversation;
     conversation.updatedAt = Date.now();
     this.moveToTop(conversation);
-    await this.save(conversation);
+    // Not awaited: IndexedDB runs this write before any later one, and the answer need not wait.
+    void this.save(conversation);
     // What has arrived is saved every few seconds, so a closed tab loses little of it.
     const saver = setInterval(() => void this.save(conversation), PARTIAL_SAVE_MS);
     try {
