@@ -8,8 +8,8 @@ import type { DocumentReader, PageSink } from './reader';
  * Reads a PDF page by page with pdf.js. A page pdf.js cannot open is noted and skipped; the
  * header and footer a browser printed on the first and last pages say where it came from.
  */
-export const readPdf: DocumentReader = async ({ bytes, fileName, password, signal, onPage }, sink: PageSink) => {
-  const loadingTask = await openPdf(new Uint8Array(bytes), password);
+export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfWorker, signal, onPage }, sink: PageSink) => {
+  const loadingTask = await openPdf(new Uint8Array(bytes), password, pdfWorker);
   const abort = () => void loadingTask.destroy();
   signal?.addEventListener('abort', abort);
   try {

@@ -1,3 +1,4 @@
+import type { PDFWorker } from 'pdfjs-dist';
 import type { Provenance } from '../provenance/provenance';
 
 /** What every kind of document reader does: hand over its pages (or sections) one by one. */
@@ -8,6 +9,8 @@ export interface ReaderInput {
   bytes: ArrayBuffer;
   fileName: string;
   password?: string;
+  /** The pdf.js worker to read a PDF with; pdf.js's shared one when absent. */
+  pdfWorker?: PDFWorker;
   signal?: AbortSignal;
   onPage: (page: number, pageCount: number) => void;
 }

@@ -1,4 +1,4 @@
-import type { PDFDocumentLoadingTask } from 'pdfjs-dist';
+import type { PDFDocumentLoadingTask, PDFWorker } from 'pdfjs-dist';
 
 /**
  * pdf.js is large, so it is loaded only when a PDF is added or opened. One worker serves
@@ -20,6 +20,17 @@ export function loadPdfjs(): Promise<Pdfjs> {
   return pdfjsPromise;
 }
 
+/**
+ * A worker of its own, for reading several files at once (one per core): a single worker
+ * reads one page at a time, however many files wait.
+ */
+export async function createPdfWorker(name: string): Promise<PDFWorker> {
+  const pdfjs = await loadPdfjs();
+  const port = new Worker(pdfjs.GlobalWorkerOptions.workerSrc, { type: 'module', name });
+  // pdf.js types `port` as null only, though it takes a Worker (its docs say so).
+  return new pdfjs.PDFWorker({ port: port as unknown as null });
+}
+
 /** pdf.js's own data files (CJK cMaps, the standard fonts, image decoders), shipped beside the app. */
 function assetFolder(name: string): string {
   return new URL(`pdfjs/${name}/`, document.baseURI).href;
@@ -29,11 +40,12 @@ function assetFolder(name: string): string {
  * Opens a PDF from its bytes. pdf.js transfers the buffer to its worker, which leaves the
  * caller's copy empty: pass bytes you no longer need, or a copy.
  */
-export async function openPdf(data: Uint8Array, password?: string): Promise<PDFDocumentLoadingTask> {
+export async function openPdf(data: Uint8Array, password?: string, worker?: PDFWorker): Promise<PDFDocumentLoadingTask> {
   const pdfjs = await loadPdfjs();
   return pdfjs.getDocument({
     data,
     password,
+    worker,
     cMapUrl: assetFolder('cmaps'),
     cMapPacked: true,
     standardFontDataUrl: assetFolder('standard_fonts'),

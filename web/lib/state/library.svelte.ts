@@ -1,7 +1,9 @@
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../storage/schema';
 import { chunkId, chunkKeyPrefix, deleteDocument, discardUnfinishedDocument, getDocument, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
 import { requestPersistentStorage, storageUsage, type StorageUsage } from '../storage/usage';
+import type { PDFWorker } from 'pdfjs-dist';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
+import { createPdfWorker } from '../pdf/pdfjs';
 import { progressUnit } from '../ingest/collect-files';
 import { ingestLockName, withLockIfFree } from '../ingest/locks';
 import { IndexClient } from '../search/index-client';
@@ -35,6 +37,8 @@ export interface QueueItem {
 
 const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
 const PERSIST_DELAY_MS = 1500;
+/** Files read at once: one per core, but no more than this (each pdf.js worker holds a file). */
+const MAX_LANES = 4;
 
 export function isActive(item: QueueItem): boolean {
   return ACTIVE.includes(item.status);
@@ -136,13 +140,21 @@ export class Library {
     void this.pump();
   }
 
+  /**
+   * Imports the waiting files, a few at once: each lane has a pdf.js worker of its own, so
+   * two cores read two files. A lane takes the next waiting file as soon as it is free.
+   */
   private async pump(): Promise<void> {
-    if (this.pumping || !this.db) return;
+    const db = this.db;
+    if (this.pumping || !db) return;
     this.pumping = true;
     try {
-      for (let item = this.nextWaiting(); item; item = this.nextWaiting()) {
-        await this.process(this.db, item);
-      }
+      const lanes = Math.max(1, Math.min(MAX_LANES, navigator.hardwareConcurrency || 2));
+      await Promise.all(
+        Array.from({ length: lanes }, async (_, lane) => {
+          for (let item = this.nextWaiting(); item; item = this.nextWaiting()) await this.process(db, item, lane);
+        }),
+      );
     } finally {
       this.pumping = false;
     }
@@ -150,11 +162,23 @@ export class Library {
     void this.refreshUsage();
   }
 
+  /** One pdf.js worker per lane, made when the lane first reads a PDF and kept for the next. */
+  private pdfWorkers = new Map<number, Promise<PDFWorker>>();
+
+  private pdfWorkerFor(lane: number): Promise<PDFWorker> {
+    let worker = this.pdfWorkers.get(lane);
+    if (!worker) {
+      worker = createPdfWorker(`pdf.js import ${lane + 1}`);
+      this.pdfWorkers.set(lane, worker);
+    }
+    return worker;
+  }
+
   private nextWaiting(): QueueItem | undefined {
     return this.queue.find((q) => q.status === 'waiting');
   }
 
-  private async process(db: LibraryDB, item: QueueItem): Promise<void> {
+  private async process(db: LibraryDB, item: QueueItem, lane: number): Promise<void> {
     const file = this.pendingFiles.get(item.key);
     if (!file) return;
     const controller = new AbortController();
@@ -165,6 +189,7 @@ export class Library {
       outcome = await ingestFile(db, file, {
         signal: controller.signal,
         password: item.password,
+        pdfWorker: progressUnit(file.name) === 'page' ? await this.pdfWorkerFor(lane) : undefined,
         onProgress: (p) => {
           item.status = p.stage;
           item.page = p.page;
@@ -215,10 +240,18 @@ export class Library {
     this.noteVersion(libraryVersion);
   }
 
-  /** Versions come one at a time from this tab; a gap means another tab changed the library. */
+  /**
+   * Records that the index holds the change that made this library version. Lanes and other
+   * tabs may finish out of order: the index is current up to the last version with no gap
+   * before it, and only that version is saved with it.
+   */
   private noteVersion(libraryVersion: number): void {
-    this.indexedVersion = this.indexedVersion !== null && libraryVersion === this.indexedVersion + 1 ? libraryVersion : null;
+    if (this.indexedVersion === null) return;
+    this.seenVersions.add(libraryVersion);
+    while (this.seenVersions.has(this.indexedVersion + 1)) this.seenVersions.delete(++this.indexedVersion);
   }
+
+  private seenVersions = new Set<number>();
 
   cancel(key: number): void {
     const item = this.queue.find((q) => q.key === key);
