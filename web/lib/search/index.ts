@@ -40,9 +40,10 @@ const SEARCH_OPTIONS: SearchOptions = {
   combineWith: 'OR',
   // Only the word being typed is completed; completing every word drowns real matches.
   prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
-  // One typo in words of 5 letters or more. A second edit would find few more real typos
-  // but searches far more of a large vocabulary: the slowest part of a search at 50,000 chunks.
-  fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+  // One typo in words of 6 letters or more (counted on stems: "mortgag", "kubernet"). Shorter
+  // words and a second edit find few more real typos but search far more of a large
+  // vocabulary, the slowest part of a search at 50,000 chunks (and they add noise).
+  fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
   maxFuzzy: 1,
   weights: { fuzzy: 0.3, prefix: 0.5 },
 };
