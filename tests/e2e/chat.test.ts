@@ -167,6 +167,7 @@ describe('chat with the library', () => {
     await conversations.getByRole('button', { name: 'Compost browns', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Delete conversation What should go into a compost heap?' }).click();
     await page.getByRole('button', { name: 'Really delete conversation What should go into a compost heap?' }).click();
+    await conversations.getByRole('button', { name: 'What should go into a compost heap?', exact: true }).waitFor({ state: 'detached' });
     await page.reload();
     await conversations.getByRole('button', { name: 'Compost browns', exact: true }).waitFor();
     expect(await conversations.getByRole('listitem').count()).toBe(1);

@@ -113,16 +113,21 @@ export class Chat {
     await this.save(conversation);
   }
 
+  /** Deleted, or being deleted: never saved again, even by an answer that was streaming into it. */
+  private readonly deleted = new Set<string>();
+
   async remove(id: string): Promise<void> {
+    this.deleted.add(id);
     if (this.streamingConversation?.id === id) this.stop();
+    // Gone from storage before it is gone from the page, so what the person sees is what stays.
+    if (this.db) await deleteConversation(this.db, id);
     this.conversations = this.conversations.filter((c) => c.id !== id);
     if (this.currentId === id) this.currentId = null;
-    if (this.db) await deleteConversation(this.db, id);
     this.tabs?.post({ type: 'conversations-changed' });
   }
 
   private async save(conversation: StoredConversation): Promise<void> {
-    if (!this.db || !this.conversations.some((c) => c.id === conversation.id)) return;
+    if (!this.db || this.deleted.has(conversation.id) || !this.conversations.some((c) => c.id === conversation.id)) return;
     await putConversation(this.db, $state.snapshot(conversation) as StoredConversation);
     this.tabs?.post({ type: 'conversations-changed' });
   }
@@ -230,8 +235,8 @@ export class Chat {
       this.streamingConversation = null;
       this.controller = null;
       conversation.updatedAt = Date.now();
-      // A conversation deleted while its answer streamed stays deleted.
-      if (this.conversations.some((c) => c.id === conversation.id)) await this.save(conversation);
+      // A conversation deleted while its answer streamed stays deleted (save skips it).
+      await this.save(conversation);
     }
   }
 
