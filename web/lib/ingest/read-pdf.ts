@@ -4,6 +4,8 @@ import { chooseTitle } from '../text/title';
 import { pdfProvenance, type PrintChrome } from '../provenance/pdf-provenance';
 import type { DocumentReader, PageSink } from './reader';
 
+const CLEANUP_EVERY_PAGES = 100;
+
 /**
  * Reads a PDF page by page with pdf.js. A page pdf.js cannot open is noted and skipped; the
  * header and footer a browser printed on the first and last pages say where it came from.
@@ -31,6 +33,9 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfWo
       signal?.throwIfAborted();
       onPage(pageNumber, pdf.numPages);
       const current = await next;
+      // pdf.js's worker keeps fonts and page objects it has loaded; over hundreds of pages
+      // they add up. Freed now and then, between two pages, when nothing is in flight.
+      if (pageNumber % CLEANUP_EVERY_PAGES === 0) await pdf.cleanup();
       next = pageNumber < pdf.numPages ? read(pageNumber + 1) : null;
       signal?.throwIfAborted();
       if (!current || 'error' in current) {
