@@ -14,7 +14,16 @@
 
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { NotAZipError, readCentralDirectory, type CentralDirectory } from './zip-directory';
+import {
+  CENTRAL_SIGNATURE,
+  EOCD_SIGNATURE,
+  NotAZipError,
+  readCentralDirectory,
+  ZIP64_EOCD_SIGNATURE,
+  ZIP64_EXTRA_ID,
+  ZIP64_LOCATOR_SIGNATURE,
+  type CentralDirectory,
+} from './zip-directory';
 
 export interface ZipSource {
   /** The name inside the zip, with `/` between folders. */
@@ -51,15 +60,10 @@ export interface AppendOptions {
 
 const CHUNK = 4 << 20;
 const LOCAL_SIGNATURE = 0x04034b50;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const ZIP64_EOCD_SIGNATURE = 0x06064b50;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const EOCD_SIGNATURE = 0x06054b50;
 const VERSION_ZIP64 = 45;
 const MADE_BY_UNIX = (3 << 8) | VERSION_ZIP64;
 const FLAG_UTF8 = 0x0800;
 const METHOD_STORED = 0;
-const ZIP64_EXTRA_ID = 0x0001;
 const LOCAL_EXTRA_SIZE = 4 + 8 + 8;
 const CENTRAL_EXTRA_SIZE = 4 + 8 + 8 + 8;
 const REGULAR_FILE_MODE = 0o100644;

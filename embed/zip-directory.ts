@@ -4,15 +4,16 @@
 
 import { type FileHandle } from 'node:fs/promises';
 
-const EOCD_SIGNATURE = 0x06054b50;
+// Record signatures and the zip64 extra field's id, shared with the writer (zip-append.ts).
+export const EOCD_SIGNATURE = 0x06054b50;
 const EOCD_SIZE = 22;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+export const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
 const ZIP64_LOCATOR_SIZE = 20;
-const ZIP64_EOCD_SIGNATURE = 0x06064b50;
+export const ZIP64_EOCD_SIGNATURE = 0x06064b50;
 const ZIP64_EOCD_SIZE = 56;
-const CENTRAL_SIGNATURE = 0x02014b50;
+export const CENTRAL_SIGNATURE = 0x02014b50;
 const CENTRAL_HEADER_SIZE = 46;
-const ZIP64_EXTRA_ID = 0x0001;
+export const ZIP64_EXTRA_ID = 0x0001;
 // The EOCD sits in the last 22 bytes plus a comment of at most 65535.
 const TAIL_SEARCH = EOCD_SIZE + 0xffff;
 

@@ -106,3 +106,23 @@ export async function slotsIdle(serverUrl: string): Promise<boolean> {
   const slots = (await (await fetch(`${serverUrl}/slots`)).json()) as { is_processing: boolean }[];
   return slots.every((s) => !s.is_processing);
 }
+
+/** How many records each named store of the page's library holds, read in the page itself. */
+export function countRecords(page: Page, stores: string[]): Promise<Record<string, number>> {
+  return page.evaluate(
+    (names) =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('memory-cache');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(names);
+          const requests = names.map((name) => tx.objectStore(name).count());
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve(Object.fromEntries(names.map((name, i) => [name, requests[i].result])));
+          };
+        };
+      }),
+    stores,
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
+import { addFiles, countRecords, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
@@ -151,19 +151,7 @@ describe('the library, end to end, served by llama-server', () => {
     await search.fill('lighthouse rainfall');
     await page.getByText('Nothing found for “lighthouse rainfall”.').waitFor();
     // No chunk of the half-written document is left; only its record and bytes wait to be resumed.
-    const counts = await page.evaluate(
-      () =>
-        new Promise<Record<string, number>>((resolve, reject) => {
-          const open = indexedDB.open('memory-cache');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const names = ['documents', 'chunks', 'files'];
-            const tx = open.result.transaction(names);
-            const requests = names.map((name) => tx.objectStore(name).count());
-            tx.oncomplete = () => resolve(Object.fromEntries(names.map((name, i) => [name, requests[i].result])));
-          };
-        }),
-    );
+    const counts = await countRecords(page, ['documents', 'chunks', 'files']);
     expect(counts).toEqual({ documents: 1, chunks: 0, files: 1 });
 
     await page.getByRole('button', { name: 'Resume adding second ledger.pdf' }).click();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { addFiles, libraryItem, pdfFile, search } from './browser';
+import { addFiles, countRecords, libraryItem, pdfFile, search } from './browser';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium';
 import { mountSmallDisk, type SmallDisk } from '../support/small-disk';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
@@ -35,18 +35,7 @@ describe('a full disk', () => {
 
     disk.makeRoom();
     // Nothing of the failed document is left behind.
-    const documents = await page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const open = indexedDB.open('memory-cache');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const count = open.result.transaction(['documents', 'files']).objectStore('files').count();
-            count.onsuccess = () => resolve(count.result);
-          };
-        }),
-    );
-    expect(documents).toBe(1);
+    expect(await countRecords(page, ['documents', 'files'])).toEqual({ documents: 1, files: 1 });
 
     // With room again the app goes on as before.
     await addFiles(page, [pdfFile(COMPOSTING.fileName, await compostingPdf())]);

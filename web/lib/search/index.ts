@@ -64,16 +64,8 @@ export class LibraryIndex {
     return new LibraryIndex(mini);
   }
 
-  get size(): number {
-    return this.mini.documentCount;
-  }
-
   add(chunks: IndexableChunk[]): void {
     this.mini.addAll(chunks);
-  }
-
-  has(chunkId: string): boolean {
-    return this.mini.has(chunkId);
   }
 
   remove(chunkIds: string[]): void {
