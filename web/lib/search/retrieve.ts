@@ -3,7 +3,7 @@ import { getChunks } from '../storage/library';
 import { pageAtOffset } from '../text/chunk';
 import type { Passage } from '../prompt/passages';
 import type { SearchableIndex } from './index';
-import { snippet } from './snippet';
+import { focusOf } from './snippet';
 import { unitOf } from '../format';
 import { describeProvenance } from '../provenance/site';
 
@@ -36,7 +36,7 @@ export async function retrievePassages(
     const doc = chunk && docs.get(chunk.docId);
     if (!chunk || !doc || chosen.length >= count) return;
     if (chosen.filter((p) => p.docId === doc.id).length >= perDocument) return;
-    const page = pageAtOffset(chunk, snippet(chunk.text, hit.terms).focus);
+    const page = pageAtOffset(chunk, focusOf(chunk.text, hit.terms));
     const provenance = describeProvenance(doc) || undefined;
     chosen.push({ chunkId: chunk.id, docId: doc.id, seq: chunk.seq, title: doc.title, fileName: doc.fileName, page, unit: unitOf(doc), provenance, text: chunk.text, score: hit.score });
   });

@@ -85,10 +85,18 @@ function weightedMedian(hits: WordSpan[], weightOf: (hit: WordSpan) => number): 
   return hits[hits.length - 1];
 }
 
+const SNIPPET_LENGTH = 240;
+const CLUSTER_SHARE = 0.7;
+
+/** Where in the text the matches point, without building a snippet (for page numbers alone). */
+export function focusOf(text: string, terms: Iterable<string>): number {
+  return bestCluster(findHits(text, terms), SNIPPET_LENGTH * CLUSTER_SHARE).focus;
+}
+
 /** A window of about `length` characters around the most telling cluster of hits, with hits marked. */
-export function snippet(text: string, terms: Iterable<string>, length = 240): Snippet {
+export function snippet(text: string, terms: Iterable<string>, length = SNIPPET_LENGTH): Snippet {
   const hits = findHits(text, terms);
-  const { start: bestStart, focus } = bestCluster(hits, length * 0.7);
+  const { start: bestStart, focus } = bestCluster(hits, length * CLUSTER_SHARE);
   if (text.length <= length) return { pieces: piecesFor(text, hits, 0, text.length), focus };
   let start = Math.max(0, bestStart - Math.floor(length * 0.25));
   if (start > 0) {
