@@ -128,9 +128,16 @@ describe('npm start', () => {
       body: JSON.stringify({ prompt: 'Tide pools', n_predict: 4, stream: true }),
     });
     expect(completion.status).toBe(200);
-    const events = (await completion.text()).split('\n').filter((line) => line.startsWith('data: '));
-    expect(events.length).toBeGreaterThanOrEqual(4);
-    expect(JSON.parse(events[events.length - 1].slice('data: '.length))).toMatchObject({ stop: true });
+    const events = (await completion.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice('data: '.length)) as { stop: boolean; tokens_predicted?: number });
+    // The test model's byte tokens may not form whole UTF-8 characters one by one; the server
+    // then holds them back and sends them together, so there is no event per token. What
+    // shows the stream passed through whole: more than one event, and the server's own final
+    // event saying all four tokens were generated.
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events[events.length - 1]).toMatchObject({ stop: true, tokens_predicted: 4 });
 
     const { page } = await openApp(browser, app.url);
     await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
