@@ -29,17 +29,29 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         answer.pipe(res);
         return;
       }
-      let chunks = 0;
-      answer.on('data', (data: Buffer) => {
+      // Cut only once the page has text to keep: the first events may carry byte tokens
+      // that do not yet make a whole character, or only spaces.
+      let visible = 0;
+      let pending = '';
+      let cut = false;
+      answer.setEncoding('utf8');
+      answer.on('data', (data: string) => {
         res.write(data);
-        if (++chunks !== 3) return;
+        if (cut) return;
+        pending += data;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) visible += visibleContent(line);
+        if (visible < 20) return;
+        cut = true;
         if (proxy.fault === 'malformed-line') {
           // The rest still flows: the page must hang up by itself.
           res.write('data: {"content": "this line is cut\n\n');
           return;
         }
         answer.destroy();
-        res.destroy();
+        // end() sends what was written before closing, mid-body, as a dropped connection does.
+        res.socket?.end();
       });
     });
     outgoing.on('error', () => res.destroy());
@@ -58,4 +70,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   proxy.close = () => new Promise((resolve) => server.close(() => resolve()));
   return proxy;
+}
+
+function visibleContent(line: string): number {
+  if (!line.startsWith('data: ')) return 0;
+  try {
+    const event = JSON.parse(line.slice(6)) as { content?: unknown };
+    return typeof event.content === 'string' ? event.content.trim().length : 0;
+  } catch {
+    return 0;
+  }
 }
