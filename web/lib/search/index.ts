@@ -1,5 +1,6 @@
-import MiniSearch, { type Options, type SearchOptions, type SearchResult } from 'minisearch';
-import { processTerm, tokenize } from './terms';
+import MiniSearch, { type Options } from 'minisearch';
+import { processTerm, searchTerms, tokenize } from './terms';
+import { topHits, type RankingOptions } from './top-hits';
 
 /**
  * The keyword index over every chunk of the library. It stores no fields: results carry
@@ -28,21 +29,23 @@ export interface IndexHit {
   terms: string[];
 }
 
-const INDEX_OPTIONS: Options<IndexableChunk> = {
-  fields: ['title', 'text'],
+const FIELDS = ['title', 'text'];
+
+export const INDEX_OPTIONS: Options<IndexableChunk> = {
+  fields: FIELDS,
   storeFields: [],
   tokenize,
   processTerm,
 };
 
-const SEARCH_OPTIONS: SearchOptions = {
+export const RANKING: RankingOptions = {
+  fields: FIELDS,
   boost: { title: 1.5 },
-  combineWith: 'OR',
   // Only the word being typed is completed; completing every word drowns real matches.
   prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
   // One typo in words of 6 letters or more (counted on stems: "mortgag", "kubernet"). Shorter
   // words and a second edit find few more real typos but search far more of a large
-  // vocabulary, the slowest part of a search at 50,000 chunks (and they add noise).
+  // vocabulary (and they add noise).
   fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
   maxFuzzy: 1,
   weights: { fuzzy: 0.3, prefix: 0.5 },
@@ -69,18 +72,13 @@ export class LibraryIndex {
   }
 
   remove(chunkIds: string[]): void {
-    for (const id of chunkIds) if (this.mini.has(id)) this.mini.discard(id);
+    this.mini.discardAll(chunkIds.filter((id) => this.mini.has(id)));
   }
 
   /** The best chunks for a query; with `prefixes`, only chunks of those documents (see chunkKeyPrefix). */
   search(query: string, limit = 50, prefixes?: ReadonlySet<string> | null): IndexHit[] {
-    const options: SearchOptions = prefixes
-      ? { ...SEARCH_OPTIONS, filter: (r: SearchResult) => prefixes.has((r.id as string).slice(0, (r.id as string).indexOf(':'))) }
-      : SEARCH_OPTIONS;
-    return this.mini
-      .search(query, options)
-      .slice(0, limit)
-      .map((r) => ({ chunkId: r.id as string, score: r.score, terms: r.terms }));
+    const accept = prefixes ? (id: string) => prefixes.has(id.slice(0, id.indexOf(':'))) : undefined;
+    return topHits(this.mini, searchTerms(query), RANKING, limit, accept);
   }
 
   toJSON(): string {

@@ -74,10 +74,14 @@ function computeTerm(word: string): string | null {
   return /^[a-z]+$/.test(bare) ? stemmer(bare) : bare;
 }
 
-/** The distinct search terms of a query, in order. */
-export function queryTerms(query: string): string[] {
-  const terms = tokenize(query)
+/** The search terms of a query, in order, repeats included (a repeated word weighs more). */
+export function searchTerms(query: string): string[] {
+  return tokenize(query)
     .map(processTerm)
     .filter((t): t is string => t !== null);
-  return [...new Set(terms)];
+}
+
+/** The distinct search terms of a query, in order. */
+export function queryTerms(query: string): string[] {
+  return [...new Set(searchTerms(query))];
 }
