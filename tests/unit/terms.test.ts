@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { processTerm, queryTerms, tokenize } from '../../web/lib/search/terms';
-import { highlight, snippet } from '../../web/lib/search/snippet';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findHits, highlight, snippet, termLead } from '../../web/lib/search/snippet';
 
 describe('search terms', () => {
   it('drops stop words from questions', () => {
@@ -41,3 +44,24 @@ describe('snippets and highlights', () => {
     expect(text.slice(focus)).toMatch(/^tank exploded/);
   });
 });
+
+describe('the shortcut highlighting takes', () => {
+  it('never skips a word whose term matches: every word of the evaluation texts starts with its term\'s lead', () => {
+    const folder = fileURLToPath(new URL('../fixtures/search-eval/', import.meta.url));
+    const text = readdirSync(folder)
+      .filter((f) => f.startsWith('docs-'))
+      .map((f) => readFileSync(join(folder, f), 'utf8'))
+      .join(' ');
+    const words = new Set(text.match(/[A-Za-z0-9]+/g));
+    // Words whose stems change most (Porter's short-stem rules) and capitals.
+    for (const extra of ['ies', 'ties', 'eing', 'dying', 'Skies', 'agreed', 'oed', 'ate', 'Ying', 'yes', 'ably', 'A1', '2024']) words.add(extra);
+    expect(words.size).toBeGreaterThan(3000);
+    for (const word of words) {
+      const term = processTerm(word);
+      if (term === null) continue;
+      expect(word.toLowerCase().startsWith(termLead(term)), `${word} → ${term}`).toBe(true);
+      expect(findHits(`— ${word} —`, [term]).map((h) => h.term)).toEqual([term]);
+    }
+  });
+});
+

@@ -45,4 +45,10 @@ export class IndexClient implements SearchableIndex {
   persist(libraryVersion: number): Promise<null> {
     return this.call({ type: 'persist', libraryVersion });
   }
+
+  close(): void {
+    this.worker.terminate();
+    for (const waiting of this.pending.values()) waiting.reject(new Error('the search index was closed'));
+    this.pending.clear();
+  }
 }

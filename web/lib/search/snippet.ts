@@ -11,6 +11,7 @@ export interface TextPiece {
 }
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’]*/gu;
+const PLAIN_WORD = /^[A-Za-z0-9]+$/;
 
 interface WordSpan {
   start: number;
@@ -19,19 +20,37 @@ interface WordSpan {
   term: string;
 }
 
+/**
+ * The part of a plain word that its search term always starts with: stemming and dropping a
+ * possessive change only a word's end, and never its first two letters (Porter's rules that
+ * could reach them need a longer stem). Highlighting checks it before stemming a word, which
+ * skips most words of a chunk cheaply.
+ */
+export function termLead(term: string): string {
+  return term.slice(0, 2);
+}
+
 /** Spans of the words in `text` whose search term is one of `terms`. */
 export function findHits(text: string, terms: Iterable<string>): WordSpan[] {
   const wanted = new Set(terms);
   if (wanted.size === 0) return [];
+  const leads = new Set([...wanted].map(termLead));
   const hits: WordSpan[] = [];
   for (const match of text.matchAll(WORD)) {
     const word = match[0];
     const start = match.index ?? 0;
-    // A word in a script without spaces is indexed as character pairs: look for each pair.
-    const term = tokenize(word)
-      .map(processTerm)
-      .find((form) => form !== null && wanted.has(form));
-    if (term) hits.push({ start, end: start + word.length, term });
+    let term: string | null | undefined;
+    if (PLAIN_WORD.test(word)) {
+      const lower = word.slice(0, 2).toLowerCase();
+      if (!leads.has(lower) && !leads.has(lower[0])) continue;
+      term = processTerm(word);
+    } else {
+      // A word in a script without spaces is indexed as character pairs: look for each pair.
+      term = tokenize(word)
+        .map(processTerm)
+        .find((form) => form !== null && wanted.has(form));
+    }
+    if (term && wanted.has(term)) hits.push({ start, end: start + word.length, term });
   }
   return hits;
 }
