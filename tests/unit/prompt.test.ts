@@ -86,9 +86,16 @@ const passage = (docId: string, seq: number, words: number): Passage => ({
 /** A server that counts one token per word and applies ChatML. */
 class WordServer implements PromptServer {
   counted: string[] = [];
+  requests = 0;
   async countTokens(text: string): Promise<number> {
+    this.requests++;
     this.counted.push(text);
     return text.split(/\s+/).filter(Boolean).length;
+  }
+  async countTokensEach(texts: string[]): Promise<number[]> {
+    this.requests++;
+    this.counted.push(...texts);
+    return texts.map((text) => text.split(/\s+/).filter(Boolean).length);
   }
   async applyTemplate(m: ChatMessage[]): Promise<string | null> {
     return renderBuiltin('chatml', m).prompt;
@@ -128,6 +135,15 @@ describe('building a prompt', () => {
     await builder.prepare(input);
     await builder.prepare(input);
     expect(counter.counted.filter((t) => t.startsWith('[10] "Doc a"'))).toHaveLength(1);
+  });
+
+  it('counts all the passages of a question in one request, beside the question\'s own', async () => {
+    const counter = new WordServer();
+    const candidates = Array.from({ length: 12 }, (_, i) => passage(`d${i}`, 0, 30));
+    const prepared = await new PromptBuilder(counter).prepare({ question: 'q', history: [], candidates, settings: DEFAULT_CHAT_SETTINGS, server });
+    expect(prepared.passages.length).toBeGreaterThan(1);
+    // The passages and heading together, the question's prompt, the final prompt.
+    expect(counter.requests).toBe(3);
   });
 
   it('leaves out old turns, then passages, before it would overflow a tiny context', async () => {

@@ -14,6 +14,8 @@ import type { ChatSettings } from './settings';
 
 export interface PromptServer {
   countTokens(text: string, signal?: AbortSignal): Promise<number>;
+  /** Counts of texts that will stand one after another, in as few requests as the server allows. */
+  countTokensEach(texts: string[], signal?: AbortSignal): Promise<number[]>;
   applyTemplate(messages: ChatMessage[], signal?: AbortSignal): Promise<string | null>;
 }
 
@@ -44,8 +46,8 @@ export interface PrepareInput {
   question: string;
   /** Earlier turns, oldest first. */
   history: ChatMessage[];
-  /** Retrieved passages, best first. */
-  candidates: Passage[];
+  /** Retrieved passages, best first; a promise lets the conversation be measured while they are found. */
+  candidates: Passage[] | Promise<Passage[]>;
   settings: ChatSettings;
   server: ServerInfo;
   /** Lower than settings.passageCount when a retry must use fewer. */
@@ -86,22 +88,21 @@ export class PromptBuilder {
     return { ...renderBuiltin(id, messages), source: id };
   }
 
-  private async countPassage(passage: Passage, signal?: AbortSignal): Promise<number> {
-    const cached = this.passageTokens.get(passage.chunkId);
-    if (cached !== undefined) return cached;
-    // Counted with a two-digit number and the blank line that joins passages, so the count
-    // holds whatever number the passage gets.
-    const tokens = await this.server.countTokens(`${formatPassage(10, passage)}\n\n`, signal);
-    this.passageTokens.set(passage.chunkId, tokens);
-    return tokens;
-  }
-
+  /** The passages heading's tokens: the same every time, counted once. */
   private heading: number | null = null;
 
-  /** The passages heading's tokens: the same every time, counted once. */
-  private async headingTokens(signal?: AbortSignal): Promise<number> {
-    this.heading ??= await this.server.countTokens(`${PASSAGES_HEADING}\n\n`, signal);
-    return this.heading;
+  /**
+   * Token counts of the passages (and of the heading, the first time), counted together
+   * where not yet known. Each is counted with a two-digit number and the blank line that
+   * joins passages, so the count holds whatever number the passage gets.
+   */
+  private async countPassages(passages: Passage[], signal?: AbortSignal): Promise<{ counts: number[]; heading: number }> {
+    const uncounted = [...new Map(passages.filter((p) => !this.passageTokens.has(p.chunkId)).map((p) => [p.chunkId, p])).values()];
+    const texts = [...(this.heading === null ? [`${PASSAGES_HEADING}\n\n`] : []), ...uncounted.map((p) => `${formatPassage(10, p)}\n\n`)];
+    const counted = await this.server.countTokensEach(texts, signal);
+    if (this.heading === null) this.heading = counted.shift() ?? 0;
+    uncounted.forEach((p, i) => this.passageTokens.set(p.chunkId, counted[i]));
+    return { counts: passages.map((p) => this.passageTokens.get(p.chunkId) ?? 0), heading: this.heading };
   }
 
   async prepare(input: PrepareInput, signal?: AbortSignal): Promise<PreparedPrompt> {
@@ -117,31 +118,31 @@ export class PromptBuilder {
     ];
     // +1: the start-of-text token the server adds.
     const countPrompt = async (prompt: string) => (await this.server.countTokens(prompt, signal)) + 1;
+    const recent = input.history.slice(-MAX_HISTORY_MESSAGES);
 
-    const candidates = input.candidates.slice(0, Math.max(maxPassages * 2, maxPassages));
-    // The passages are counted while the conversation is measured: two requests at a time at
-    // most, since llama-server has few HTTP threads and a burst can leave one waiting seconds.
-    const countingPassages = (async () => {
-      const counts: number[] = [];
-      for (const candidate of candidates) counts.push(await this.countPassage(candidate, signal));
-      return counts;
+    // The conversation is measured while the passages are found, then counted.
+    const measuring = (async () => {
+      // The conversation so far, as much of it as leaves room for passages.
+      let history = recent;
+      let base = await this.render(messagesWith([], history), input, signal);
+      let baseTokens = await countPrompt(base.prompt);
+      while (baseTokens > limit * 0.6 && history.length > 0) {
+        history = history.slice(2);
+        base = await this.render(messagesWith([], history), input, signal);
+        baseTokens = await countPrompt(base.prompt);
+      }
+      return { history, baseTokens };
     })();
+    measuring.catch(() => undefined);
+    const candidates = (await input.candidates).slice(0, maxPassages * 2);
+    const countingPassages = this.countPassages(candidates, signal);
     countingPassages.catch(() => undefined);
 
-    // The conversation so far, as much of it as leaves room for passages.
-    const recent = input.history.slice(-MAX_HISTORY_MESSAGES);
-    let history = recent;
-    let base = await this.render(messagesWith([], history), input, signal);
-    let baseTokens = await countPrompt(base.prompt);
-    while (baseTokens > limit * 0.6 && history.length > 0) {
-      history = history.slice(2);
-      base = await this.render(messagesWith([], history), input, signal);
-      baseTokens = await countPrompt(base.prompt);
-    }
+    const { history, baseTokens } = await measuring;
     if (baseTokens > limit) throw new ServerError('context', `the question alone is too long for the model's context of ${contextSize} tokens`);
 
-    const counts = await countingPassages;
-    const headingTokens = maxPassages > 0 ? await this.headingTokens(signal) : 0;
+    const { counts, heading } = await countingPassages;
+    const headingTokens = maxPassages > 0 ? heading : 0;
     const room = passageRoom({ contextSize, answerReserve: reserve, baseTokens: baseTokens + headingTokens });
     let picked = packPassages(counts, room, maxPassages);
 

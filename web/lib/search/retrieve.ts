@@ -1,5 +1,5 @@
 import type { LibraryDB, StoredDocument } from '../storage/schema';
-import { getChunks } from '../storage/library';
+import { hitsWithChunks } from './hit-chunks';
 import { pageAtOffset } from '../text/chunk';
 import type { Passage } from '../prompt/passages';
 import type { SearchableIndex } from './index';
@@ -28,17 +28,14 @@ export async function retrievePassages(
 ): Promise<RetrievedPassage[]> {
   if (count <= 0 || query.trim().length === 0) return [];
   const hits = await index.search(query, count * 6, prefixes);
-  const chunks = await getChunks(db, hits.map((h) => h.chunkId));
   const perDocument = Math.max(2, Math.ceil(count / 2));
   const chosen: RetrievedPassage[] = [];
-  hits.forEach((hit, i) => {
-    const chunk = chunks[i];
-    const doc = chunk && docs.get(chunk.docId);
-    if (!chunk || !doc || chosen.length >= count) return;
-    if (chosen.filter((p) => p.docId === doc.id).length >= perDocument) return;
+  for await (const { hit, chunk, doc } of hitsWithChunks(db, hits, docs, count * 2)) {
+    if (chosen.filter((p) => p.docId === doc.id).length >= perDocument) continue;
     const page = pageAtOffset(chunk, focusOf(chunk.text, hit.terms));
     const provenance = describeProvenance(doc) || undefined;
     chosen.push({ chunkId: chunk.id, docId: doc.id, seq: chunk.seq, title: doc.title, fileName: doc.fileName, page, unit: unitOf(doc), provenance, text: chunk.text, score: hit.score });
-  });
+    if (chosen.length >= count) break;
+  }
   return chosen;
 }

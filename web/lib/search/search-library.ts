@@ -1,7 +1,7 @@
 import type { LibraryDB, StoredDocument } from '../storage/schema';
-import { getChunks } from '../storage/library';
 import type { SearchableIndex } from './index';
 import { snippet, type TextPiece } from './snippet';
+import { hitsWithChunks } from './hit-chunks';
 import { pageAtOffset } from '../text/chunk';
 
 export interface SearchResultItem {
@@ -30,20 +30,17 @@ export async function searchLibrary(
   if (query.trim().length === 0) return [];
   // A few more hits than results: two chunks of one page show as one result.
   const hits = await index.search(query, limit + 10, prefixes);
-  const chunks = await getChunks(db, hits.map((h) => h.chunkId));
   const seenPages = new Set<string>();
   const results: SearchResultItem[] = [];
-  hits.forEach((hit, i) => {
-    const chunk = chunks[i];
-    const doc = chunk && docs.get(chunk.docId);
-    if (!chunk || !doc || results.length >= limit) return;
+  for await (const { hit, chunk, doc } of hitsWithChunks(db, hits, docs, limit)) {
     const { pieces, focus } = snippet(chunk.text, hit.terms);
     // A chunk that spans pages cites the page where its matches are.
     const page = pageAtOffset(chunk, focus);
     const pageKey = `${doc.id}:${page}`;
-    if (seenPages.has(pageKey)) return;
+    if (seenPages.has(pageKey)) continue;
     seenPages.add(pageKey);
     results.push({ chunkId: chunk.id, doc, page, score: hit.score, pieces, terms: hit.terms });
-  });
+    if (results.length >= limit) break;
+  }
   return results;
 }

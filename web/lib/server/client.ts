@@ -1,5 +1,6 @@
 import { ServerError, serverErrorFromResponse } from './errors';
 import { completionEvents, type StreamEvent } from './stream';
+import { countsFromPieces } from './token-pieces';
 
 /**
  * All talk with the model server that serves this page (a llamafile, or llama-server).
@@ -62,6 +63,8 @@ export class ServerClient {
   apiKey = '';
   /** null until the first attempt tells whether `/apply-template` exists. */
   private applyTemplateSupported: boolean | null = null;
+  /** null until the first attempt tells whether `/tokenize` sends each token's text. */
+  private piecesSupported: boolean | null = null;
 
   private headers(json = false): HeadersInit {
     const headers: Record<string, string> = {};
@@ -113,6 +116,24 @@ export class ServerClient {
   async countTokens(text: string, signal?: AbortSignal): Promise<number> {
     const { tokens } = await this.postJson<{ tokens: unknown[] }>('tokenize', { content: text, add_special: false }, signal);
     return tokens.length;
+  }
+
+  /**
+   * Token counts of texts that will stand one after another in a prompt: in one request
+   * where the server tells each token's text (llama-server), else one request per text.
+   */
+  async countTokensEach(texts: string[], signal?: AbortSignal): Promise<number[]> {
+    if (texts.length === 0) return [];
+    if (texts.length > 1 && this.piecesSupported !== false) {
+      const { tokens } = await this.postJson<{ tokens: unknown[] }>('tokenize', { content: texts.join(''), add_special: false, with_pieces: true }, signal);
+      const counts = countsFromPieces(tokens, texts);
+      this.piecesSupported = counts !== null;
+      if (counts !== null) return counts;
+    }
+    const counts: number[] = [];
+    // One at a time: llama-server has few HTTP threads, and a burst can leave one waiting seconds.
+    for (const text of texts) counts.push(await this.countTokens(text, signal));
+    return counts;
   }
 
   /** The prompt for these messages in the model's own template, or null where the server cannot say. */

@@ -199,12 +199,13 @@ export class Chat {
       const previousQuestion = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
       const { scope, query } = this.scopeFor(question);
       if (!isWholeLibrary(scope)) answer.notice = `Only documents saved ${[scope.rangeLabel, scope.site ? `from ${scope.site}` : ''].filter(Boolean).join(' ')} were searched.`;
-      const candidates = await this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount * 2, scope);
+      const retrieving = this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount * 2, scope);
+      retrieving.catch(() => undefined);
       let maxPassages = this.settings.passageCount;
       for (let attempt = 0; ; attempt++) {
-        const prepared = await this.builder.prepare({ question, history, candidates, settings: $state.snapshot(this.settings) as ChatSettings, server: info, maxPassages }, controller.signal);
+        const prepared = await this.builder.prepare({ question, history, candidates: retrieving, settings: $state.snapshot(this.settings) as ChatSettings, server: info, maxPassages }, controller.signal);
         this.describePrompt(answer, prepared);
-        if (candidates.length > 0 && prepared.passages.length === 0 && maxPassages > 0) {
+        if ((await retrieving).length > 0 && prepared.passages.length === 0 && maxPassages > 0) {
           answer.notice = `None of the matching passages fit the model's context of ${prepared.contextSize.toLocaleString()} tokens, so this answer does not draw on your documents.`;
         }
         const outcome = await this.stream(answer, prepared, controller.signal, sentAt);
