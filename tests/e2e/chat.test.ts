@@ -46,14 +46,17 @@ async function ask(page: Page, question: string): Promise<CompletionBody> {
 
 describe('chat with the library', () => {
   it('streams an answer built from the passages, with sources that open the viewer, kept after a reload', async () => {
-    const { page, errors, cspViolations } = await openApp(browser, `${server.url}/`);
+    const { page, errors, cspViolations, requests } = await openApp(browser, `${server.url}/`);
     await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
     await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
     await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
     await setAnswerLength(page, 48);
 
+    const tokenizeBefore = requests.filter((url) => url.endsWith('/tokenize')).length;
     const body = await ask(page, 'How many mussels can a starfish eat in a year?');
+    // One count for all the passages, one for the question's prompt, one for the final prompt.
+    expect(requests.filter((url) => url.endsWith('/tokenize')).length - tokenizeBefore).toBe(3);
     expect(body.stream).toBe(true);
     expect(body.cache_prompt).toBe(true);
     expect(body.n_predict).toBe(48);
