@@ -1,4 +1,4 @@
-import type { PDFWorker } from 'pdfjs-dist';
+import type { PdfReader } from '../pdf/pdf-reader';
 import { Chunker, type ChunkDraft } from '../text/chunk';
 import { titleFromFileName } from '../text/title';
 import type { LibraryDB, StoredChunk, StoredDocument } from '../storage/schema';
@@ -41,8 +41,8 @@ export interface IngestOptions {
   /** Chunks written per transaction. */
   batchSize?: number;
   password?: string;
-  /** The pdf.js worker to read with (one per import lane). */
-  pdfWorker?: PDFWorker;
+  /** The worker to read PDFs with (one per import lane). */
+  pdfReader?: PdfReader;
 }
 
 /** Every this many pages the document record notes how far the import got. */
@@ -78,7 +78,7 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
 }
 
 async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {
-  const { signal, onProgress, batchSize = 200, password, pdfWorker } = options;
+  const { signal, onProgress, batchSize = 200, password, pdfReader } = options;
   // Checked again under the lock: another tab may have finished the same file meanwhile.
   const before = await getDocument(db, id);
   if (before?.state === 'ready') return { kind: 'duplicate', doc: before };
@@ -114,7 +114,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
         bytes,
         fileName: file.name,
         password,
-        pdfWorker,
+        pdfReader,
         signal,
         onPage: (page, pageCount) => {
           doc.pageCount = pageCount;

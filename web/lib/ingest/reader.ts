@@ -1,4 +1,4 @@
-import type { PDFWorker } from 'pdfjs-dist';
+import type { PdfReader } from '../pdf/pdf-reader';
 import type { Provenance } from '../provenance/provenance';
 
 /** What every kind of document reader does: hand over its pages (or sections) one by one. */
@@ -9,8 +9,8 @@ export interface ReaderInput {
   bytes: ArrayBuffer;
   fileName: string;
   password?: string;
-  /** The pdf.js worker to read a PDF with; pdf.js's shared one when absent. */
-  pdfWorker?: PDFWorker;
+  /** The worker to read a PDF with (one per import lane); a new one for this file when absent. */
+  pdfReader?: PdfReader;
   signal?: AbortSignal;
   onPage: (page: number, pageCount: number) => void;
 }

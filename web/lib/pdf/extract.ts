@@ -72,7 +72,7 @@ export function textFromLines(lines: RawLine[]): string {
 export async function extractPage(pdf: PDFDocumentProxy, pageNumber: number): Promise<ExtractedPage> {
   const page = await pdf.getPage(pageNumber);
   try {
-    const content = await page.getTextContent();
+    const content = await page.getTextContent({ disableNormalization: true });
     // The URL, date and page counter a browser prints on a saved page say where it came from,
     // and are noise in the text: they are read, then left out.
     const chrome = detectPrintChrome(printedPageFromTextContent(pageNumber, page.view, content.items));

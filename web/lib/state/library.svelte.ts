@@ -1,9 +1,8 @@
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../storage/schema';
 import { chunkId, chunkKeyPrefix, deleteDocument, discardUnfinishedDocument, getDocument, getFile, listInterruptedDocuments, listReadyDocuments, listUnfinishedDocuments, markInterrupted } from '../storage/library';
 import { requestPersistentStorage, storageUsage, type StorageUsage } from '../storage/usage';
-import type { PDFWorker } from 'pdfjs-dist';
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
-import { createPdfWorker } from '../pdf/pdfjs';
+import { PdfReader } from '../pdf/pdf-reader';
 import { progressUnit } from '../ingest/collect-files';
 import { ingestLockName, withLockIfFree } from '../ingest/locks';
 import { IndexClient } from '../search/index-client';
@@ -39,6 +38,7 @@ const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
 const PERSIST_DELAY_MS = 1500;
 /** Files read at once: one per core, but no more than this (each pdf.js worker holds a file). */
 const MAX_LANES = 4;
+const PROGRESS_INTERVAL_MS = 150;
 
 export function isActive(item: QueueItem): boolean {
   return ACTIVE.includes(item.status);
@@ -162,16 +162,16 @@ export class Library {
     void this.refreshUsage();
   }
 
-  /** One pdf.js worker per lane, made when the lane first reads a PDF and kept for the next. */
-  private pdfWorkers = new Map<number, Promise<PDFWorker>>();
+  /** One PDF reader worker per lane, made when the lane first reads a PDF and kept for the next. */
+  private pdfReaders = new Map<number, PdfReader>();
 
-  private pdfWorkerFor(lane: number): Promise<PDFWorker> {
-    let worker = this.pdfWorkers.get(lane);
-    if (!worker) {
-      worker = createPdfWorker(`pdf.js import ${lane + 1}`);
-      this.pdfWorkers.set(lane, worker);
+  private pdfReaderFor(lane: number): PdfReader {
+    let reader = this.pdfReaders.get(lane);
+    if (!reader) {
+      reader = new PdfReader(`pdf reader ${lane + 1}`);
+      this.pdfReaders.set(lane, reader);
     }
-    return worker;
+    return reader;
   }
 
   private nextWaiting(): QueueItem | undefined {
@@ -185,12 +185,18 @@ export class Library {
     this.controllers.set(item.key, controller);
     item.status = 'reading';
     let outcome: IngestOutcome;
+    let shownAt = 0;
     try {
       outcome = await ingestFile(db, file, {
         signal: controller.signal,
         password: item.password,
-        pdfWorker: progressUnit(file.name) === 'page' ? await this.pdfWorkerFor(lane) : undefined,
+        pdfReader: progressUnit(file.name) === 'page' ? this.pdfReaderFor(lane) : undefined,
         onProgress: (p) => {
+          // A page count that changes hundreds of times a second costs the page a layout and
+          // a paint each frame, and no one reads it that fast: a few updates a second.
+          const now = performance.now();
+          if (p.stage === item.status && p.page < p.pageCount && now - shownAt < PROGRESS_INTERVAL_MS) return;
+          shownAt = now;
           item.status = p.stage;
           item.page = p.page;
           item.pageCount = p.pageCount;
