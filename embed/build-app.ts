@@ -32,11 +32,17 @@ export async function buildAppIfStale(log: (message: string) => void = console.l
   mkdirSync(work, { recursive: true });
   const next = join(work, `dist-building-${process.pid}`);
   const old = join(work, `dist-old-${process.pid}`);
+  // The caller's NODE_ENV (a test runner's "test", a shell's "development") would make Vite
+  // and Svelte build a development app: larger and slower than what `vite build` makes.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn', build: { outDir: next, emptyOutDir: true } });
+    await build({ configFile: join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: next, emptyOutDir: true } });
     if (existsSync(distDir)) renameSync(distDir, old);
     renameSync(next, distDir);
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     rmSync(next, { recursive: true, force: true });
     rmSync(old, { recursive: true, force: true });
   }

@@ -165,6 +165,7 @@ describe('npm run embed', () => {
 
   it('builds the app first when dist/ is older than its sources', async () => {
     const index = join(dist, 'index.html');
+    const builtByVite = readdirSync(join(dist, 'assets')).sort();
     const longAgo = new Date('2001-01-01T00:00:00Z');
     utimesSync(index, longAgo, longAgo);
     const rebuilt = join(work, 'rebuilt.llamafile');
@@ -172,6 +173,9 @@ describe('npm run embed', () => {
     expect(code, output).toBe(0);
     expect(output).toContain('Building the app');
     expect(statSync(index).mtimeMs).toBeGreaterThan(longAgo.getTime());
+    // The same production build as \`vite build\` (file names carry content hashes), though
+    // this test runs with NODE_ENV=test.
+    expect(readdirSync(join(dist, 'assets')).sort()).toEqual(builtByVite);
     expect(unzip('-p', rebuilt, 'memory-cache/index.html')).toBe(readFileSync(index, 'utf8'));
   });
 
