@@ -1,6 +1,7 @@
 import MiniSearch, { type Options } from 'minisearch';
 import { processTerm, searchTerms, tokenize } from './terms';
 import { topHits, type RankingOptions } from './top-hits';
+import { serializeIndex } from './serialize-index';
 
 /**
  * The keyword index over every chunk of the library. It stores no fields: results carry
@@ -82,6 +83,6 @@ export class LibraryIndex {
   }
 
   toJSON(): string {
-    return JSON.stringify(this.mini);
+    return serializeIndex(this.mini);
   }
 }
