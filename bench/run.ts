@@ -10,6 +10,7 @@ import { ingestOnce, type IngestRun } from './lib/ingest';
 import { libraryPhase, type LibraryPhaseResult } from './lib/library';
 import { describeMachine, machineLines } from './lib/machine';
 import { timePdftotext } from './lib/pdftotext';
+import { timePdfjsAlone } from './lib/pdfjs-alone';
 import { formatValue, renderTable, verdict, type Figure } from './lib/report';
 import { buildSite, serveSite } from './lib/site';
 import { distSizes, firstVisitScripts, type SizeTotals } from './lib/sizes';
@@ -97,6 +98,7 @@ const paths = (c: PdfCorpus) => c.files.map((f) => f.path);
 // pdftotext first, alone: the browser and the model server must not share the cores with it.
 const machineNow = describeMachine('');
 const pdftotext = { sequential: [] as number[], parallel: [] as number[], book: [] as number[] };
+const pdfjsAlone: number[] = [];
 if (machineNow.pdftotext) {
   log(`pdftotext on the same PDFs, ${options.runs} run${options.runs === 1 ? '' : 's'} …`);
   await timePdftotext(paths(corpus).slice(0, 2)); // warms the page cache and the binary
@@ -106,6 +108,9 @@ if (machineNow.pdftotext) {
     pdftotext.book.push(book.pages / ((await timePdftotext(paths(book))) / 1000));
   }
 }
+log(`pdf.js alone (Node, one thread) on the same PDFs, ${options.runs} run${options.runs === 1 ? '' : 's'} …`);
+await timePdfjsAlone(paths(corpus).slice(0, 2)); // loads and compiles pdf.js
+for (let run = 0; run < options.runs; run++) pdfjsAlone.push(corpus.pages / ((await timePdfjsAlone(paths(corpus))) / 1000));
 
 const site = await serveSite(siteDir, log);
 const machine = describeMachine(site.server, machineNow.chromium);
@@ -166,6 +171,8 @@ figures.push({ key: 'ingestRate', label: `ingest rate, app (${corpusLabel})`, un
 if (machineNow.pdftotext) {
   figures.push({ key: 'pdftotextRate', label: 'pdftotext, same PDFs, one process at a time', unit: 'pages/s', median: toolRate, runs: pdftotext.sequential });
   figures.push({ key: 'pdftotextParallelRate', label: `pdftotext, same PDFs, ${machine.cores} processes at a time`, unit: 'pages/s', median: medianOf(pdftotext.parallel), runs: pdftotext.parallel });
+  figures.push({ key: 'pdfjsAloneRate', label: 'pdf.js alone, same PDFs: text only, one thread, in Node', unit: 'pages/s', median: medianOf(pdfjsAlone), runs: pdfjsAlone });
+  figures.push({ key: 'pdfjsAloneRatio', label: 'ratio pdf.js alone / pdftotext (one process)', unit: 'ratio', median: pdfjsAlone.length > 0 && toolRate ? median(pdfjsAlone) / toolRate : null, runs: [] });
   figures.push({
     key: 'ingestRatio',
     label: 'ratio app / pdftotext (one process)',
