@@ -111,7 +111,7 @@ async function addDocument(s: State, target: GrowTarget): Promise<void> {
 async function timeSearches(s: State, index: IndexClient, queries: string[], runs: number): Promise<SearchTimings> {
   const timings: SearchTimings = { full: [], index: [], results: [] };
   // One pass first, untimed: the first calls compile the code and warm the caches.
-  for (const query of queries) await searchLibrary(s.db, index, s.docs, query);
+  for (const query of queries) await searchLibrary(index, s.docs, query);
   for (let run = 0; run < runs; run++) {
     const full: number[] = [];
     const indexOnly: number[] = [];
@@ -119,7 +119,7 @@ async function timeSearches(s: State, index: IndexClient, queries: string[], run
     for (const query of queries) {
       const t0 = performance.now();
       // The call Library.search makes for the search box (20 results).
-      const found = await searchLibrary(s.db, index, s.docs, query, 20);
+      const found = await searchLibrary(index, s.docs, query, 20);
       const t1 = performance.now();
       // What searchLibrary asks of the index for 20 results, there and back.
       await index.search(query, 30);

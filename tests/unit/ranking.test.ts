@@ -9,6 +9,7 @@ import { chunkPages } from '../../web/lib/text/chunk';
 import { normalizeText } from '../../web/lib/text/normalize';
 import { openPersistedIndex } from '../../web/lib/search/persisted-index';
 import { searchLibrary } from '../../web/lib/search/search-library';
+import { searcherOver } from '../../web/lib/search/searcher';
 import type { LibraryIndex } from '../../web/lib/search/index';
 
 /**
@@ -69,7 +70,7 @@ interface Ranked {
 async function rankAll(): Promise<Ranked[]> {
   const ranked: Ranked[] = [];
   for (const query of queries) {
-    const results = await searchLibrary(db, index, docsById, query.query, 10);
+    const results = await searchLibrary(searcherOver(db, index), docsById, query.query, 10);
     const isRelevantPage = (r: (typeof results)[number]) => query.relevant.some((rel) => hexId(rel.doc) === r.doc.id && rel.page === r.page);
     const isRelevantDoc = (r: (typeof results)[number]) => query.relevant.some((rel) => hexId(rel.doc) === r.doc.id);
     const pageIndex = results.findIndex(isRelevantPage);

@@ -1,26 +1,24 @@
-import type { LibraryDB, StoredChunk, StoredDocument } from '../storage/schema';
+import type { LibraryDB, StoredChunk } from '../storage/schema';
 import { getChunks } from '../storage/library';
 import type { IndexHit } from './index';
 
 export interface HitWithChunk {
   hit: IndexHit;
   chunk: StoredChunk;
-  doc: StoredDocument;
 }
 
 /**
- * The hits, best first, with their chunks and documents (hits of documents no longer ready
- * are passed over). Chunks are read a batch at a time as the caller goes on: a caller that
- * has what it needs after the first batch reads no more.
+ * The hits, best first, with their chunks (hits whose chunk is gone are passed over). Chunks
+ * are read a batch at a time as the caller goes on: a caller that has what it needs after
+ * the first batch reads no more.
  */
-export async function* hitsWithChunks(db: LibraryDB, hits: IndexHit[], docs: Map<string, StoredDocument>, batchSize: number): AsyncGenerator<HitWithChunk> {
+export async function* hitsWithChunks(db: LibraryDB, hits: IndexHit[], batchSize: number): AsyncGenerator<HitWithChunk> {
   for (let from = 0; from < hits.length; from += batchSize) {
     const batch = hits.slice(from, from + batchSize);
     const chunks = await getChunks(db, batch.map((h) => h.chunkId));
     for (let i = 0; i < batch.length; i++) {
       const chunk = chunks[i];
-      const doc = chunk && docs.get(chunk.docId);
-      if (chunk && doc) yield { hit: batch[i], chunk, doc };
+      if (chunk) yield { hit: batch[i], chunk };
     }
   }
 }

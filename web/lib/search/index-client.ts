@@ -1,8 +1,11 @@
 import type { IndexHit, SearchableIndex } from './index';
+import type { LibrarySearcher } from './searcher';
+import type { PageHit } from './search-library';
+import type { FoundPassage } from './retrieve';
 import type { IndexRequest, IndexResponseMessage } from './index-protocol';
 
 /** The page's handle on the search index worker: every call a promise of the worker's answer. */
-export class IndexClient implements SearchableIndex {
+export class IndexClient implements SearchableIndex, LibrarySearcher {
   private readonly worker = new Worker(new URL('./index.worker.ts', import.meta.url), { type: 'module', name: 'search index' });
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
@@ -40,6 +43,14 @@ export class IndexClient implements SearchableIndex {
 
   search(query: string, limit: number, prefixes?: ReadonlySet<string> | null): Promise<IndexHit[]> {
     return this.call({ type: 'search', query, limit, prefixes: prefixes ?? null });
+  }
+
+  searchPages(query: string, limit: number, prefixes?: ReadonlySet<string> | null): Promise<PageHit[]> {
+    return this.call({ type: 'search-pages', query, limit, prefixes: prefixes ?? null });
+  }
+
+  findPassages(query: string, count: number, prefixes?: ReadonlySet<string> | null): Promise<FoundPassage[]> {
+    return this.call({ type: 'find-passages', query, count, prefixes: prefixes ?? null });
   }
 
   persist(libraryVersion: number): Promise<null> {

@@ -6,6 +6,10 @@ export type IndexRequest =
   | { type: 'add-document'; docId: string; title: string }
   | { type: 'remove'; chunkIds: string[] }
   | { type: 'search'; query: string; limit: number; prefixes: ReadonlySet<string> | null }
+  /** The search box's pages, with snippets (findPages). */
+  | { type: 'search-pages'; query: string; limit: number; prefixes: ReadonlySet<string> | null }
+  /** Passages for a question (findPassages). */
+  | { type: 'find-passages'; query: string; count: number; prefixes: ReadonlySet<string> | null }
   | { type: 'persist'; libraryVersion: number };
 
 export type IndexRequestMessage = IndexRequest & { id: number };

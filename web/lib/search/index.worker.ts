@@ -4,11 +4,15 @@ import { getDocumentChunks } from '../storage/library';
 import type { LibraryIndex } from './index';
 import { indexableChunks, openPersistedIndex, persistIndex } from './persisted-index';
 import type { IndexRequest, IndexRequestMessage, IndexResponseMessage } from './index-protocol';
+import { findPages } from './search-library';
+import { findPassages } from './retrieve';
 
 /**
  * The search index lives here, off the page: loading it, adding documents to it, and above
  * all writing it to IndexedDB (one large JSON) take hundreds of milliseconds at a time on a
- * big library, which would freeze the page. Searches are answered from here too.
+ * big library, which would freeze the page. Searches are answered from here too, read and
+ * dressed (chunks, snippets, pages) beside the index: one message back, and no wait for a
+ * page that is busy drawing.
  */
 
 let db: LibraryDB | null = null;
@@ -38,6 +42,14 @@ async function handle(request: IndexRequest): Promise<unknown> {
       return null;
     case 'search':
       return ready().index.search(request.query, request.limit, request.prefixes);
+    case 'search-pages': {
+      const { db: database, index: source } = ready();
+      return findPages(database, source, request.query, request.limit, request.prefixes);
+    }
+    case 'find-passages': {
+      const { db: database, index: source } = ready();
+      return findPassages(database, source, request.query, request.count, request.prefixes);
+    }
     case 'persist': {
       const { db: database, index: source } = ready();
       await persistIndex(database, source, request.libraryVersion);

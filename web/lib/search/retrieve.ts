@@ -6,6 +6,7 @@ import type { SearchableIndex } from './index';
 import { focusOf } from './snippet';
 import { unitOf } from '../format';
 import { describeProvenance } from '../provenance/site';
+import type { LibrarySearcher } from './searcher';
 
 /**
  * Passages for a question: the best chunks of the search, spread over documents. Without
@@ -13,29 +14,55 @@ import { describeProvenance } from '../provenance/site';
  * chunks that repeat each other, and a second document that holds the answer never gets in.
  */
 
+/** A passage as found beside the index: its chunk and the page its matches are on. */
+export interface FoundPassage {
+  chunkId: string;
+  docId: string;
+  seq: number;
+  page: number;
+  text: string;
+  score: number;
+}
+
 export interface RetrievedPassage extends Passage {
   score: number;
 }
 
-export async function retrievePassages(
+/** Runs where the index is (its worker): the search, the chunk reads and the spread, in one go. */
+export async function findPassages(
   db: LibraryDB,
   index: SearchableIndex,
-  docs: Map<string, StoredDocument>,
   query: string,
   count: number,
   /** Only chunks of these documents (by chunk key prefix); all when absent. */
   prefixes?: ReadonlySet<string> | null,
-): Promise<RetrievedPassage[]> {
+): Promise<FoundPassage[]> {
   if (count <= 0 || query.trim().length === 0) return [];
   const hits = await index.search(query, count * 6, prefixes);
   const perDocument = Math.max(2, Math.ceil(count / 2));
-  const chosen: RetrievedPassage[] = [];
-  for await (const { hit, chunk, doc } of hitsWithChunks(db, hits, docs, count * 2)) {
-    if (chosen.filter((p) => p.docId === doc.id).length >= perDocument) continue;
+  const chosen: FoundPassage[] = [];
+  for await (const { hit, chunk } of hitsWithChunks(db, hits, count * 2)) {
+    if (chosen.filter((p) => p.docId === chunk.docId).length >= perDocument) continue;
     const page = pageAtOffset(chunk, focusOf(chunk.text, hit.terms));
-    const provenance = describeProvenance(doc) || undefined;
-    chosen.push({ chunkId: chunk.id, docId: doc.id, seq: chunk.seq, title: doc.title, fileName: doc.fileName, page, unit: unitOf(doc), provenance, text: chunk.text, score: hit.score });
+    chosen.push({ chunkId: chunk.id, docId: chunk.docId, seq: chunk.seq, page, text: chunk.text, score: hit.score });
     if (chosen.length >= count) break;
   }
   return chosen;
+}
+
+/** Passages for the prompt, with what the prompt says of their documents. */
+export async function retrievePassages(
+  searcher: LibrarySearcher,
+  docs: Map<string, StoredDocument>,
+  query: string,
+  count: number,
+  prefixes?: ReadonlySet<string> | null,
+): Promise<RetrievedPassage[]> {
+  const found = await searcher.findPassages(query, count, prefixes);
+  return found.flatMap((passage) => {
+    const doc = docs.get(passage.docId);
+    if (!doc) return [];
+    const provenance = describeProvenance(doc) || undefined;
+    return [{ ...passage, title: doc.title, fileName: doc.fileName, unit: unitOf(doc), provenance }];
+  });
 }

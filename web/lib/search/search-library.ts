@@ -3,10 +3,12 @@ import type { SearchableIndex } from './index';
 import { snippet, type TextPiece } from './snippet';
 import { hitsWithChunks } from './hit-chunks';
 import { pageAtOffset } from '../text/chunk';
+import type { LibrarySearcher } from './searcher';
 
-export interface SearchResultItem {
+/** A page that matched, as found beside the index: everything but its document's record. */
+export interface PageHit {
   chunkId: string;
-  doc: StoredDocument;
+  docId: string;
   page: number;
   score: number;
   pieces: TextPiece[];
@@ -14,33 +16,53 @@ export interface SearchResultItem {
   terms: string[];
 }
 
+export interface SearchResultItem extends PageHit {
+  doc: StoredDocument;
+}
+
 /**
- * Searches the index and dresses the best hits for display. Overlapping chunks of one page
- * would show the same passage twice, so each page appears once, with its best chunk.
+ * The best pages for a query, with snippets; run where the index is (its worker), so the
+ * page gets finished results in one message. Overlapping chunks of one page would show the
+ * same passage twice, so each page appears once, with its best chunk.
  */
-export async function searchLibrary(
+export async function findPages(
   db: LibraryDB,
   index: SearchableIndex,
-  docs: Map<string, StoredDocument>,
   query: string,
-  limit = 20,
+  limit: number,
   /** Only chunks of these documents (by chunk key prefix); all when absent. */
   prefixes?: ReadonlySet<string> | null,
-): Promise<SearchResultItem[]> {
+): Promise<PageHit[]> {
   if (query.trim().length === 0) return [];
   // A few more hits than results: two chunks of one page show as one result.
   const hits = await index.search(query, limit + 10, prefixes);
   const seenPages = new Set<string>();
-  const results: SearchResultItem[] = [];
-  for await (const { hit, chunk, doc } of hitsWithChunks(db, hits, docs, limit)) {
+  const results: PageHit[] = [];
+  for await (const { hit, chunk } of hitsWithChunks(db, hits, limit)) {
     const { pieces, focus } = snippet(chunk.text, hit.terms);
     // A chunk that spans pages cites the page where its matches are.
     const page = pageAtOffset(chunk, focus);
-    const pageKey = `${doc.id}:${page}`;
+    const pageKey = `${chunk.docId}:${page}`;
     if (seenPages.has(pageKey)) continue;
     seenPages.add(pageKey);
-    results.push({ chunkId: chunk.id, doc, page, score: hit.score, pieces, terms: hit.terms });
+    results.push({ chunkId: chunk.id, docId: chunk.docId, page, score: hit.score, pieces, terms: hit.terms });
     if (results.length >= limit) break;
   }
   return results;
+}
+
+/** The search box's results: the pages found, with their documents (of those still in the library). */
+export async function searchLibrary(
+  searcher: LibrarySearcher,
+  docs: Map<string, StoredDocument>,
+  query: string,
+  limit = 20,
+  prefixes?: ReadonlySet<string> | null,
+): Promise<SearchResultItem[]> {
+  if (query.trim().length === 0) return [];
+  const pages = await searcher.searchPages(query, limit, prefixes);
+  return pages.flatMap((hit) => {
+    const doc = docs.get(hit.docId);
+    return doc ? [{ ...hit, doc }] : [];
+  });
 }

@@ -346,13 +346,13 @@ export class Library {
 
   search(query: string, limit = 20): Promise<SearchResultItem[]> {
     if (!this.db || !this.index || !this.searchable) return Promise.resolve([]);
-    return searchLibrary(this.db, this.index, this.docsById, query, limit, this.scopePrefixes(this.scope));
+    return searchLibrary(this.index, this.docsById, query, limit, this.scopePrefixes(this.scope));
   }
 
   /** Passages for a question to the model, spread over the documents that match, within a scope. */
   retrieve(query: string, count: number, scope: Scope = this.scope): Promise<RetrievedPassage[]> {
     if (!this.db || !this.index || !this.searchable) return Promise.resolve([]);
-    return retrievePassages(this.db, this.index, this.docsById, query, count, this.scopePrefixes(scope));
+    return retrievePassages(this.index, this.docsById, query, count, this.scopePrefixes(scope));
   }
 
   get database(): LibraryDB | null {

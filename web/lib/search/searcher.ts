@@ -1,0 +1,20 @@
+import type { LibraryDB } from '../storage/schema';
+import type { SearchableIndex } from './index';
+import { findPages, type PageHit } from './search-library';
+import { findPassages, type FoundPassage } from './retrieve';
+
+/**
+ * What the page searches through: the index worker (IndexClient), which finds, reads and
+ * dresses results beside the index, or the same functions over an index in this thread.
+ */
+export interface LibrarySearcher {
+  searchPages(query: string, limit: number, prefixes?: ReadonlySet<string> | null): Promise<PageHit[]>;
+  findPassages(query: string, count: number, prefixes?: ReadonlySet<string> | null): Promise<FoundPassage[]>;
+}
+
+export function searcherOver(db: LibraryDB, index: SearchableIndex): LibrarySearcher {
+  return {
+    searchPages: (query, limit, prefixes) => findPages(db, index, query, limit, prefixes),
+    findPassages: (query, count, prefixes) => findPassages(db, index, query, count, prefixes),
+  };
+}
