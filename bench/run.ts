@@ -107,10 +107,10 @@ if (machineNow.pdftotext) {
     pdftotext.parallel.push(corpus.pages / ((await timePdftotext(paths(corpus), machineNow.cores)) / 1000));
     pdftotext.book.push(book.pages / ((await timePdftotext(paths(book))) / 1000));
   }
+  log(`pdf.js alone (Node, one thread) on the same PDFs, ${options.runs} run${options.runs === 1 ? '' : 's'} …`);
+  await timePdfjsAlone(paths(corpus).slice(0, 2)); // loads and compiles pdf.js
+  for (let run = 0; run < options.runs; run++) pdfjsAlone.push(corpus.pages / ((await timePdfjsAlone(paths(corpus))) / 1000));
 }
-log(`pdf.js alone (Node, one thread) on the same PDFs, ${options.runs} run${options.runs === 1 ? '' : 's'} …`);
-await timePdfjsAlone(paths(corpus).slice(0, 2)); // loads and compiles pdf.js
-for (let run = 0; run < options.runs; run++) pdfjsAlone.push(corpus.pages / ((await timePdfjsAlone(paths(corpus))) / 1000));
 
 const site = await serveSite(siteDir, log);
 const machine = describeMachine(site.server, machineNow.chromium);

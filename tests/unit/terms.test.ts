@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processTerm, queryTerms, tokenize } from '../../web/lib/search/terms';
+import { processTerm, searchTerms, tokenize } from '../../web/lib/search/terms';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { findHits, highlight, snippet, termLead } from '../../web/lib/search/sni
 
 describe('search terms', () => {
   it('drops stop words from questions', () => {
-    expect(queryTerms('How do I fix a flat tire on my bike?')).toEqual(['fix', 'flat', 'tire', 'bike']);
+    expect(searchTerms('How do I fix a flat tire on my bike?')).toEqual(['fix', 'flat', 'tire', 'bike']);
   });
 
   it('reduces word forms to one stem', () => {
@@ -22,7 +22,7 @@ describe('search terms', () => {
   });
 
   it('keeps numbers and words of other scripts', () => {
-    expect(queryTerms('tram 28 Лиссабон')).toEqual(['tram', '28', 'лиссабон']);
+    expect(searchTerms('tram 28 Лиссабон')).toEqual(['tram', '28', 'лиссабон']);
   });
 });
 

@@ -98,11 +98,12 @@ export class PromptBuilder {
    */
   private async countPassages(passages: Passage[], signal?: AbortSignal): Promise<{ counts: number[]; heading: number }> {
     const uncounted = [...new Map(passages.filter((p) => !this.passageTokens.has(p.chunkId)).map((p) => [p.chunkId, p])).values()];
-    const texts = [...(this.heading === null ? [`${PASSAGES_HEADING}\n\n`] : []), ...uncounted.map((p) => `${formatPassage(10, p)}\n\n`)];
+    const withHeading = this.heading === null;
+    const texts = [...(withHeading ? [`${PASSAGES_HEADING}\n\n`] : []), ...uncounted.map((p) => `${formatPassage(10, p)}\n\n`)];
     const counted = await this.server.countTokensEach(texts, signal);
-    if (this.heading === null) this.heading = counted.shift() ?? 0;
+    if (withHeading) this.heading = counted.shift() ?? 0;
     uncounted.forEach((p, i) => this.passageTokens.set(p.chunkId, counted[i]));
-    return { counts: passages.map((p) => this.passageTokens.get(p.chunkId) ?? 0), heading: this.heading };
+    return { counts: passages.map((p) => this.passageTokens.get(p.chunkId) ?? 0), heading: this.heading ?? 0 };
   }
 
   async prepare(input: PrepareInput, signal?: AbortSignal): Promise<PreparedPrompt> {

@@ -33,8 +33,8 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
       signal?.throwIfAborted();
       onPage(pageNumber, numPages);
       const current = await next;
-      // pdf.js's worker keeps fonts and page objects it has loaded; over hundreds of pages
-      // they add up. Freed now and then, between two pages, when nothing is in flight.
+      // pdf.js keeps the fonts and page objects it has loaded; over hundreds of pages they
+      // add up. Freed now and then, between two pages, when nothing is in flight.
       if (pageNumber % CLEANUP_EVERY_PAGES === 0) await reader.cleanup();
       next = pageNumber < numPages ? read(pageNumber + 1) : null;
       signal?.throwIfAborted();
@@ -45,7 +45,7 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
       }
       const { page } = current;
       if (pageNumber === 1 || pageNumber === numPages) chromes.push(page.chrome);
-      if (title === null) title = chooseTitle(rawTitle, page.lines.slice(0, 40), fileName);
+      if (title === null) title = chooseTitle(rawTitle, page.lines, fileName);
       await sink(pageNumber, page.text);
     }
     if (failedPages.length === numPages) throw new Error('no page of it could be read');

@@ -14,6 +14,7 @@ export interface ExtractedPage {
   pageNumber: number;
   /** Normalised text, paragraphs separated by blank lines, without the browser's print header and footer. */
   text: string;
+  /** The page's first lines, with their type size: where a title would be. */
   lines: TextLine[];
   /** The date, URL, title and page counter a browser printed on the page, if it did. */
   chrome: PrintChrome;
@@ -69,9 +70,14 @@ export function textFromLines(lines: RawLine[]): string {
   return normalizeText(text);
 }
 
+/** Lines of a page that may hold its title. */
+const TITLE_LINES = 40;
+
 export async function extractPage(pdf: PDFDocumentProxy, pageNumber: number): Promise<ExtractedPage> {
   const page = await pdf.getPage(pageNumber);
   try {
+    // pdf.js's own normalisation of each run is skipped: normalizeText puts the whole text in
+    // NFKC after, and the print header and footer a browser writes are plain ASCII.
     const content = await page.getTextContent({ disableNormalization: true });
     // The URL, date and page counter a browser prints on a saved page say where it came from,
     // and are noise in the text: they are read, then left out.
@@ -80,7 +86,7 @@ export async function extractPage(pdf: PDFDocumentProxy, pageNumber: number): Pr
     return {
       pageNumber,
       text: textFromLines(lines),
-      lines: lines.map((l) => ({ text: normalizeLine(l.text), size: l.size })),
+      lines: lines.slice(0, TITLE_LINES).map((l) => ({ text: normalizeLine(l.text), size: l.size })),
       chrome,
     };
   } finally {

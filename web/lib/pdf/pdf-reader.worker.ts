@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
-import type { PDFDocumentProxy } from 'pdfjs-dist';
+import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist';
 import { extractPage, readMetadata } from './extract';
 import { documentOptions } from './document-options';
-import type { OpenedPdf, ReaderRequest, ReaderResponse } from './reader-protocol';
+import type { OpenedPdf, ReaderRequest } from './reader-protocol';
+import { errorResponse, type WorkerResponse } from '../worker-calls';
 
 /**
  * Reads one PDF at a time for an import lane: pdf.js's parser and its API run here, in one
@@ -22,15 +23,20 @@ function loadPdfjs(): Promise<typeof import('pdfjs-dist')> {
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = parser;
     return import('pdfjs-dist');
   })();
+  // A load that failed (a network hiccup) is tried again by the next file.
+  pdfjsReady.catch(() => (pdfjsReady = null));
   return pdfjsReady;
 }
 
+/** The document being opened or read; destroying its task also stops an open in progress. */
+let task: PDFDocumentLoadingTask | null = null;
 let pdf: PDFDocumentProxy | null = null;
 
 async function close(): Promise<null> {
-  const open = pdf;
+  const open = task;
+  task = null;
   pdf = null;
-  await open?.loadingTask.destroy();
+  await open?.destroy();
   return null;
 }
 
@@ -46,17 +52,16 @@ async function handle(request: ReaderRequest): Promise<OpenedPdf | Awaited<Retur
       const pdfjs = await loadPdfjs();
       // The parser fetches pdf.js's data files itself: there is no document here for the
       // page-side loaders pdf.js would otherwise pick.
-      const task = pdfjs.getDocument({ data: request.data, password: request.password, ...documentOptions(request.assetBase), useWorkerFetch: true });
-      try {
-        pdf = await task.promise;
-      } catch (error) {
-        await task.destroy();
-        throw error;
-      }
-      const { info, metadata } = await readMetadata(pdf);
+      const loading = pdfjs.getDocument({ data: request.data, password: request.password, ...documentOptions(request.assetBase), useWorkerFetch: true });
+      task = loading;
+      const doc = await loading.promise;
+      // Closed while it opened: the promise above has then failed already.
+      if (task !== loading) throw new Error('the PDF was closed');
+      pdf = doc;
+      const { info, metadata } = await readMetadata(doc);
       // pdf.js's Metadata iterates over its entries (PdfMetadata names only the get() the page uses).
       const xmp = metadata ? Object.fromEntries(metadata as unknown as Iterable<[string, unknown]>) : null;
-      return { numPages: pdf.numPages, info, xmp };
+      return { numPages: doc.numPages, info, xmp };
     }
     case 'page':
       return extractPage(opened(), request.pageNumber);
@@ -71,13 +76,7 @@ async function handle(request: ReaderRequest): Promise<OpenedPdf | Awaited<Retur
 self.addEventListener('message', (event: MessageEvent<ReaderRequest & { id: number }>) => {
   const { id, ...request } = event.data;
   handle(request).then(
-    (value) => self.postMessage({ id, ok: true, value } satisfies ReaderResponse),
-    (error: unknown) =>
-      self.postMessage({
-        id,
-        ok: false,
-        name: error instanceof Error ? error.name : 'Error',
-        message: error instanceof Error ? error.message : String(error),
-      } satisfies ReaderResponse),
+    (value) => self.postMessage({ id, ok: true, value } satisfies WorkerResponse),
+    (error: unknown) => self.postMessage(errorResponse(id, error)),
   );
 });

@@ -1,5 +1,3 @@
-import type { ExtractedPage } from './extract';
-
 /** The messages between an import lane and its PDF reader worker (pdf-reader.worker.ts). */
 
 export type ReaderRequest =
@@ -17,8 +15,3 @@ export interface OpenedPdf {
   /** Every XMP property, by name. */
   xmp: Record<string, unknown> | null;
 }
-
-export type ReaderResponse =
-  | { id: number; ok: true; value: OpenedPdf | ExtractedPage | null }
-  /** `name` keeps pdf.js's exception names (PasswordException…), which say what went wrong. */
-  | { id: number; ok: false; name: string; message: string };

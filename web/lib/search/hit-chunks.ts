@@ -13,8 +13,9 @@ export interface HitWithChunk {
  * the first batch reads no more.
  */
 export async function* hitsWithChunks(db: LibraryDB, hits: IndexHit[], batchSize: number): AsyncGenerator<HitWithChunk> {
-  for (let from = 0; from < hits.length; from += batchSize) {
-    const batch = hits.slice(from, from + batchSize);
+  const size = Math.max(1, batchSize);
+  for (let from = 0; from < hits.length; from += size) {
+    const batch = hits.slice(from, from + size);
     const chunks = await getChunks(db, batch.map((h) => h.chunkId));
     for (let i = 0; i < batch.length; i++) {
       const chunk = chunks[i];

@@ -2,31 +2,15 @@ import type { IndexHit, SearchableIndex } from './index';
 import type { LibrarySearcher } from './searcher';
 import type { PageHit } from './search-library';
 import type { FoundPassage } from './retrieve';
-import type { IndexRequest, IndexResponseMessage } from './index-protocol';
+import type { IndexRequest } from './index-protocol';
+import { WorkerCalls } from '../worker-calls';
 
 /** The page's handle on the search index worker: every call a promise of the worker's answer. */
 export class IndexClient implements SearchableIndex, LibrarySearcher {
-  private readonly worker = new Worker(new URL('./index.worker.ts', import.meta.url), { type: 'module', name: 'search index' });
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  private nextId = 1;
-
-  constructor() {
-    this.worker.addEventListener('message', (event: MessageEvent<IndexResponseMessage>) => {
-      const response = event.data;
-      const waiting = this.pending.get(response.id);
-      if (!waiting) return;
-      this.pending.delete(response.id);
-      if (response.ok) waiting.resolve(response.value);
-      else waiting.reject(new Error(response.error));
-    });
-  }
+  private readonly calls = new WorkerCalls<IndexRequest>(new Worker(new URL('./index.worker.ts', import.meta.url), { type: 'module', name: 'search index' }));
 
   private call<T>(request: IndexRequest): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...request, id });
-    });
+    return this.calls.call<T>(request);
   }
 
   open(dbName?: string): Promise<{ libraryVersion: number; rebuilt: boolean }> {
@@ -58,8 +42,6 @@ export class IndexClient implements SearchableIndex, LibrarySearcher {
   }
 
   close(): void {
-    this.worker.terminate();
-    for (const waiting of this.pending.values()) waiting.reject(new Error('the search index was closed'));
-    this.pending.clear();
+    this.calls.terminate('the search index was closed');
   }
 }

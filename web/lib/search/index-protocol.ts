@@ -13,5 +13,3 @@ export type IndexRequest =
   | { type: 'persist'; libraryVersion: number };
 
 export type IndexRequestMessage = IndexRequest & { id: number };
-
-export type IndexResponseMessage = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

@@ -3,7 +3,8 @@ import { openLibraryDB, type LibraryDB } from '../storage/schema';
 import { getDocumentChunks } from '../storage/library';
 import type { LibraryIndex } from './index';
 import { indexableChunks, openPersistedIndex, persistIndex } from './persisted-index';
-import type { IndexRequest, IndexRequestMessage, IndexResponseMessage } from './index-protocol';
+import type { IndexRequest, IndexRequestMessage } from './index-protocol';
+import { errorResponse, type WorkerResponse } from '../worker-calls';
 import { findPages } from './search-library';
 import { findPassages } from './retrieve';
 
@@ -64,11 +65,11 @@ let queue: Promise<unknown> = Promise.resolve();
 self.addEventListener('message', (event: MessageEvent<IndexRequestMessage>) => {
   const { id, ...request } = event.data;
   queue = queue.then(async () => {
-    let response: IndexResponseMessage;
+    let response: WorkerResponse;
     try {
       response = { id, ok: true, value: await handle(request) };
     } catch (error) {
-      response = { id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      response = errorResponse(id, error);
     }
     self.postMessage(response);
   });

@@ -33,7 +33,7 @@ export async function findPages(
   /** Only chunks of these documents (by chunk key prefix); all when absent. */
   prefixes?: ReadonlySet<string> | null,
 ): Promise<PageHit[]> {
-  if (query.trim().length === 0) return [];
+  if (limit <= 0 || query.trim().length === 0) return [];
   // A few more hits than results: two chunks of one page show as one result.
   const hits = await index.search(query, limit + 10, prefixes);
   const seenPages = new Set<string>();

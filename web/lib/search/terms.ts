@@ -80,8 +80,3 @@ export function searchTerms(query: string): string[] {
     .map(processTerm)
     .filter((t): t is string => t !== null);
 }
-
-/** The distinct search terms of a query, in order. */
-export function queryTerms(query: string): string[] {
-  return [...new Set(searchTerms(query))];
-}

@@ -9,10 +9,12 @@ import type { IndexHit } from './index';
  * chunk that contains any query word (30,000 of 50,000 for an everyday question), merges
  * them term by term in Maps, and sorts them all, to show twenty. Here the scores accumulate
  * in typed arrays indexed by MiniSearch's short document ids, and only the best `limit` are
- * picked and dressed.
+ * picked and dressed. One difference: a removed chunk's words stay in MiniSearch's index
+ * until it is vacuumed, and MiniSearch's own search counts them towards a word's rarity until
+ * it has stumbled on them a few times; here only the chunks still in the index count, always.
  *
  * It reads MiniSearch's index structures, which are not public API; the package is pinned to
- * 7.x, and tests/unit/top-hits.test.ts checks that the results equal MiniSearch's own search
+ * 7.2.x, and tests/unit/top-hits.test.ts checks that the results equal MiniSearch's own search
  * on real and generated text, so an upgrade that changes them fails a test, not a search.
  */
 
@@ -88,7 +90,7 @@ export function topHits<T>(
         if (freqs === undefined) continue;
         const matching = mini._dirtCount > 0 ? liveCount(mini, freqs) : freqs.size;
         const idf = Math.log(1 + (mini._documentCount - matching + 0.5) / (matching + 0.5));
-        const factor = variant.weight * (options.boost[field] ?? 1);
+        const factor = variant.weight * (options.boost[field] || 1);
         const avgLength = mini._avgFieldLength[fieldId];
         const lengths = lengthsOf[fieldId];
         freqs.forEach((tf, doc) => {

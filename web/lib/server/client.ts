@@ -1,6 +1,6 @@
 import { ServerError, serverErrorFromResponse } from './errors';
 import { completionEvents, type StreamEvent } from './stream';
-import { countsFromPieces } from './token-pieces';
+import { countsFromPieces, hasPiece } from './token-pieces';
 
 /**
  * All talk with the model server that serves this page (a llamafile, or llama-server).
@@ -126,8 +126,10 @@ export class ServerClient {
     if (texts.length === 0) return [];
     if (texts.length > 1 && this.piecesSupported !== false) {
       const { tokens } = await this.postJson<{ tokens: unknown[] }>('tokenize', { content: texts.join(''), add_special: false, with_pieces: true }, signal);
+      // Ids without pieces: a server that ignores with_pieces (llamafile 0.9), for good. Pieces
+      // that do not spell the texts: this once, one request per text.
+      this.piecesSupported = tokens.every(hasPiece);
       const counts = countsFromPieces(tokens, texts);
-      this.piecesSupported = counts !== null;
       if (counts !== null) return counts;
     }
     const counts: number[] = [];

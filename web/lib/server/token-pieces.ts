@@ -12,7 +12,7 @@ interface TokenWithPiece {
   piece: string | number[];
 }
 
-function hasPiece(token: unknown): token is TokenWithPiece {
+export function hasPiece(token: unknown): token is TokenWithPiece {
   if (typeof token !== 'object' || token === null || !('piece' in token)) return false;
   const { piece } = token as { piece: unknown };
   return typeof piece === 'string' || Array.isArray(piece);

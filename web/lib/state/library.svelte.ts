@@ -36,7 +36,7 @@ export interface QueueItem {
 
 const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
 const PERSIST_DELAY_MS = 1500;
-/** Files read at once: one per core, but no more than this (each pdf.js worker holds a file). */
+/** Files read at once: one per core, but no more than this (each lane's PDF reader holds a file). */
 const MAX_LANES = 4;
 const PROGRESS_INTERVAL_MS = 150;
 
@@ -141,7 +141,7 @@ export class Library {
   }
 
   /**
-   * Imports the waiting files, a few at once: each lane has a pdf.js worker of its own, so
+   * Imports the waiting files, a few at once: each lane has a PDF reader worker of its own, so
    * two cores read two files. A lane takes the next waiting file as soon as it is free.
    */
   private async pump(): Promise<void> {
@@ -167,7 +167,8 @@ export class Library {
 
   private pdfReaderFor(lane: number): PdfReader {
     let reader = this.pdfReaders.get(lane);
-    if (!reader) {
+    // A reader whose worker died (or never loaded) is replaced, so the lane reads on.
+    if (!reader || reader.failed) {
       reader = new PdfReader(`pdf reader ${lane + 1}`);
       this.pdfReaders.set(lane, reader);
     }
