@@ -180,7 +180,7 @@ const api: BenchLibraryApi = {
     const started = performance.now();
     await persistIndex(s.db, s.index, s.libraryVersion);
     const ms = performance.now() - started;
-    return { ms, jsonChars: s.index.toJSON().length };
+    return { ms, jsonChars: (await s.index.toJSON()).length };
   },
 
   close(): void {

@@ -82,7 +82,11 @@ export class LibraryIndex {
     return topHits(this.mini, searchTerms(query), RANKING, limit, accept);
   }
 
-  toJSON(): string {
-    return serializeIndex(this.mini);
+  /** The index as MiniSearch's JSON; with `pause`, written in slices (see serializeIndex). */
+  async toJSON(pause?: () => Promise<void>): Promise<string> {
+    // MiniSearch cleans up after removals in the background, changing the index as it goes:
+    // the text is written after it has finished.
+    if (this.mini.isVacuuming) await this.mini.vacuum();
+    return serializeIndex(this.mini, pause);
   }
 }

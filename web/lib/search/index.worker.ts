@@ -3,6 +3,7 @@ import { openLibraryDB, type LibraryDB } from '../storage/schema';
 import { getDocumentChunks } from '../storage/library';
 import type { LibraryIndex } from './index';
 import { indexableChunks, openPersistedIndex, persistIndex } from './persisted-index';
+import { yieldToMain } from '../scheduling';
 import type { IndexRequest, IndexRequestMessage } from './index-protocol';
 import { errorResponse, type WorkerResponse } from '../worker-calls';
 import { findPages } from './search-library';
@@ -53,24 +54,39 @@ async function handle(request: IndexRequest): Promise<unknown> {
     }
     case 'persist': {
       const { db: database, index: source } = ready();
-      await persistIndex(database, source, request.libraryVersion);
+      await persistIndex(database, source, request.libraryVersion, yieldToMain);
       return null;
     }
   }
 }
 
-// One request at a time, in order: an addition is finished before a search that follows it.
-let queue: Promise<unknown> = Promise.resolve();
+/**
+ * Requests that change the index (or save it) run one at a time, in order. A search waits
+ * for the changes asked before it, but not for a save, which writes the index in slices and
+ * answers searches in between: saving a large library's index takes seconds.
+ */
+let changes: Promise<unknown> = Promise.resolve();
+/** The changes alone, without the saves among them: what a search must wait for. */
+let changed: Promise<unknown> = Promise.resolve();
+
+const READS = new Set<IndexRequest['type']>(['search', 'search-pages', 'find-passages']);
+
+async function respond(id: number, request: IndexRequest): Promise<void> {
+  let response: WorkerResponse;
+  try {
+    response = { id, ok: true, value: await handle(request) };
+  } catch (error) {
+    response = errorResponse(id, error);
+  }
+  self.postMessage(response);
+}
 
 self.addEventListener('message', (event: MessageEvent<IndexRequestMessage>) => {
   const { id, ...request } = event.data;
-  queue = queue.then(async () => {
-    let response: WorkerResponse;
-    try {
-      response = { id, ok: true, value: await handle(request) };
-    } catch (error) {
-      response = errorResponse(id, error);
-    }
-    self.postMessage(response);
-  });
+  if (READS.has(request.type)) {
+    void changed.then(() => respond(id, request));
+    return;
+  }
+  changes = changes.then(() => respond(id, request));
+  if (request.type !== 'persist') changed = changes;
 });

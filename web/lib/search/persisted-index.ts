@@ -55,6 +55,8 @@ export function indexableChunks(chunks: { id: string; docId: string; text: strin
   return result;
 }
 
-export async function persistIndex(db: LibraryDB, index: LibraryIndex, libraryVersion: number): Promise<void> {
-  await saveSearchIndex(db, { name: INDEX_NAME, libraryVersion, searchVersion: SEARCH_VERSION, json: index.toJSON() });
+/** `pause`: see LibraryIndex.toJSON. */
+export async function persistIndex(db: LibraryDB, index: LibraryIndex, libraryVersion: number, pause?: () => Promise<void>): Promise<void> {
+  const json = await index.toJSON(pause);
+  await saveSearchIndex(db, { name: INDEX_NAME, libraryVersion, searchVersion: SEARCH_VERSION, json });
 }

@@ -10,6 +10,9 @@ import type MiniSearch from 'minisearch';
  * MiniSearch's index structures, which are not public API (the package is pinned to 7.2.x).
  */
 
+/** About 10 ms of work on this machine. */
+const TERMS_BETWEEN_PAUSES = 2000;
+
 interface SerializableState {
   _documentCount: number;
   _nextId: number;
@@ -33,7 +36,12 @@ function numericKeyed<V>(map: Map<number, V>, value: (v: V) => string): string {
   return `${json}}`;
 }
 
-export function serializeIndex<T>(index: MiniSearch<T>): string {
+/**
+ * `pause`, when given, is awaited every few thousand terms: a large library's index takes
+ * seconds to write, and searches are answered in between (they only read the index; the
+ * caller keeps anything that changes it waiting until the text is done).
+ */
+export async function serializeIndex<T>(index: MiniSearch<T>, pause?: () => Promise<void>): Promise<string> {
   // Why the cast: see the module comment; SerializableState names what is read.
   const mini = index as unknown as SerializableState;
   const parts: string[] = [
@@ -46,10 +54,15 @@ export function serializeIndex<T>(index: MiniSearch<T>): string {
       `"dirtCount":${mini._dirtCount},"index":[`,
   ];
   let first = true;
+  let sincePause = 0;
   for (const [term, fields] of mini._index) {
     const data = numericKeyed(fields, (freqs) => numericKeyed(freqs, String));
     parts.push(`${first ? '' : ','}[${JSON.stringify(term)},${data}]`);
     first = false;
+    if (pause && ++sincePause >= TERMS_BETWEEN_PAUSES) {
+      sincePause = 0;
+      await pause();
+    }
   }
   parts.push('],"serializationVersion":2}');
   return parts.join('');
