@@ -53,10 +53,13 @@ describe('chat with the library', () => {
     await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
     await setAnswerLength(page, 48);
 
-    const tokenizeBefore = requests.filter((url) => url.endsWith('/tokenize')).length;
+    const calls = (route: string) => requests.filter((url) => url.endsWith(route)).length;
+    const [tokenizeBefore, templatesBefore] = [calls('/tokenize'), calls('/apply-template')];
     const body = await ask(page, 'How many mussels can a starfish eat in a year?');
-    // One count for all the passages, one for the question's prompt, one for the final prompt.
-    expect(requests.filter((url) => url.endsWith('/tokenize')).length - tokenizeBefore).toBe(3);
+    // One count for all the passages, one for the question's prompt, one for the final prompt;
+    // one rendering of the conversation, where the passages then take their place.
+    expect(calls('/tokenize') - tokenizeBefore).toBe(3);
+    expect(calls('/apply-template') - templatesBefore).toBe(1);
     expect(body.stream).toBe(true);
     expect(body.cache_prompt).toBe(true);
     expect(body.n_predict).toBe(48);

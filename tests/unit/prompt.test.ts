@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { guessTemplate, renderBuiltin, renderJinja, stopStringsFor } from '../../web/lib/prompt/templates';
 import { answerReserve, packPassages, passageRoom } from '../../web/lib/prompt/budget';
-import { formatPassage, stableOrder, systemMessage, type Passage } from '../../web/lib/prompt/passages';
+import { formatPassage, passagesSection, stableOrder, type Passage } from '../../web/lib/prompt/passages';
 import { PromptBuilder, type PromptServer } from '../../web/lib/chat/prepare';
 import { DEFAULT_CHAT_SETTINGS } from '../../web/lib/chat/settings';
 import type { ChatMessage } from '../../web/lib/server/client';
@@ -97,7 +97,9 @@ class WordServer implements PromptServer {
     this.counted.push(...texts);
     return texts.map((text) => text.split(/\s+/).filter(Boolean).length);
   }
+  templates = 0;
   async applyTemplate(m: ChatMessage[]): Promise<string | null> {
+    this.templates++;
     return renderBuiltin('chatml', m).prompt;
   }
 }
@@ -144,6 +146,18 @@ describe('building a prompt', () => {
     expect(prepared.passages.length).toBeGreaterThan(1);
     // The passages and heading together, the question's prompt, the final prompt.
     expect(counter.requests).toBe(3);
+    // One rendering: the passages take the place of a stand-in in it.
+    expect(counter.templates).toBe(1);
+    expect(prepared.prompt).toBe(renderBuiltin('chatml', [{ role: 'system', content: `${DEFAULT_CHAT_SETTINGS.systemPrompt.trim()}\n\n${passagesSection(prepared.passages)}` }, { role: 'user', content: 'q' }]).prompt);
+  });
+
+  it('renders the prompt again, with the passages, for a template that changes the system message', async () => {
+    const shouting = new WordServer();
+    shouting.applyTemplate = async (m) => renderBuiltin('chatml', m.map((x) => ({ ...x, content: x.content.toUpperCase() }))).prompt;
+    const prepared = await new PromptBuilder(shouting).prepare({ question: 'q', history: [], candidates: [passage('a', 0, 20)], settings: DEFAULT_CHAT_SETTINGS, server });
+    expect(prepared.passages).toHaveLength(1);
+    expect(prepared.prompt).toContain('[1] "DOC A" (A.PDF), PAGE 1:');
+    expect(prepared.prompt).not.toContain('\u0001');
   });
 
   it('leaves out old turns, then passages, before it would overflow a tiny context', async () => {
@@ -184,6 +198,6 @@ describe('building a prompt', () => {
   it('keeps passages in a stable order whatever their rank', () => {
     const ranked = [passage('b', 2, 1), passage('a', 9, 1), passage('a', 3, 1)];
     expect(stableOrder(ranked).map((p) => p.chunkId)).toEqual(['a:3', 'a:9', 'b:2']);
-    expect(systemMessage('S', [])).toContain('No passages from the documents are given');
+    expect(passagesSection([])).toContain('No passages from the documents are given');
   });
 });

@@ -1,7 +1,7 @@
 import type { ChatMessage, ServerInfo } from '../server/client';
 import { ServerError } from '../server/errors';
 import { answerReserve, packPassages, passageRoom } from '../prompt/budget';
-import { formatPassage, PASSAGES_HEADING, stableOrder, systemMessage, type Passage } from '../prompt/passages';
+import { formatPassage, PASSAGES_HEADING, passagesSection, stableOrder, type Passage } from '../prompt/passages';
 import { guessTemplate, renderBuiltin, renderJinja, stopStringsFor, type BuiltinTemplateId } from '../prompt/templates';
 import type { ChatSettings } from './settings';
 
@@ -55,6 +55,8 @@ export interface PrepareInput {
 }
 
 const DEFAULT_CONTEXT = 2048;
+/** Stands where the passages go while the conversation is rendered; no text has it. */
+const SECTION_STAND_IN = '\u0001passages\u0001';
 /** Earlier messages considered at all: a long chat's early turns rarely help and cost tokens. */
 const MAX_HISTORY_MESSAGES = 6;
 
@@ -112,8 +114,8 @@ export class PromptBuilder {
     const limit = contextSize - reserve;
     const maxPassages = Math.min(input.maxPassages ?? input.settings.passageCount, input.settings.passageCount);
 
-    const messagesWith = (passages: Passage[], history: ChatMessage[]): ChatMessage[] => [
-      { role: 'system', content: systemMessage(input.settings.systemPrompt, passages) },
+    const messagesWith = (section: string, history: ChatMessage[]): ChatMessage[] => [
+      { role: 'system', content: `${input.settings.systemPrompt.trim()}\n\n${section}` },
       ...history,
       { role: 'user', content: input.question },
     ];
@@ -121,25 +123,35 @@ export class PromptBuilder {
     const countPrompt = async (prompt: string) => (await this.server.countTokens(prompt, signal)) + 1;
     const recent = input.history.slice(-MAX_HISTORY_MESSAGES);
 
-    // The conversation is measured while the passages are found, then counted.
+    // The conversation is rendered once, with a stand-in where the passages go, and measured
+    // while the passages are found; the prompt with passages is then the same text with the
+    // passages in place of the stand-in, without another round trip to the server. A template
+    // that does not copy the system message as it is gets the passages rendered by it.
     const measuring = (async () => {
+      const shape = async (turns: ChatMessage[]) => {
+        const rendered = await this.render(messagesWith(SECTION_STAND_IN, turns), input, signal);
+        const around = rendered.prompt.split(SECTION_STAND_IN);
+        const fill = (section: string): Promise<string> =>
+          around.length === 2 ? Promise.resolve(`${around[0]}${section}${around[1]}`) : this.render(messagesWith(section, turns), input, signal).then((r) => r.prompt);
+        return { ...rendered, fill };
+      };
       // The conversation so far, as much of it as leaves room for passages.
       let history = recent;
-      let base = await this.render(messagesWith([], history), input, signal);
-      let baseTokens = await countPrompt(base.prompt);
+      let rendered = await shape(history);
+      let baseTokens = await countPrompt(await rendered.fill(passagesSection([])));
       while (baseTokens > limit * 0.6 && history.length > 0) {
         history = history.slice(2);
-        base = await this.render(messagesWith([], history), input, signal);
-        baseTokens = await countPrompt(base.prompt);
+        rendered = await shape(history);
+        baseTokens = await countPrompt(await rendered.fill(passagesSection([])));
       }
-      return { history, baseTokens };
+      return { history, baseTokens, rendered };
     })();
     measuring.catch(() => undefined);
     const candidates = (await input.candidates).slice(0, maxPassages * 2);
     const countingPassages = this.countPassages(candidates, signal);
     countingPassages.catch(() => undefined);
 
-    const { history, baseTokens } = await measuring;
+    const { history, baseTokens, rendered } = await measuring;
     if (baseTokens > limit) throw new ServerError('context', `the question alone is too long for the model's context of ${contextSize} tokens`);
 
     const { counts, heading } = await countingPassages;
@@ -150,13 +162,13 @@ export class PromptBuilder {
     // The exact count of the final prompt decides: a passage too many is dropped, worst first.
     for (;;) {
       const passages = stableOrder(picked.map((i) => ({ ...candidates[i], tokens: counts[i] })));
-      const rendered = await this.render(messagesWith(passages, history), input, signal);
-      const promptTokens = await countPrompt(rendered.prompt);
+      const prompt = await rendered.fill(passagesSection(passages));
+      const promptTokens = await countPrompt(prompt);
       if (promptTokens <= limit || picked.length === 0) {
         if (promptTokens > contextSize - 16) throw new ServerError('context', `the prompt does not fit the model's context of ${contextSize} tokens`);
         const used = passages.map((p, i) => ({ ...p, n: i + 1 }));
         return {
-          prompt: rendered.prompt,
+          prompt,
           stop: rendered.stop,
           passages: used,
           promptTokens,

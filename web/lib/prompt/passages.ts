@@ -31,9 +31,10 @@ export function formatPassage(n: number, passage: Passage): string {
   return withoutTemplateMarkers(`[${n}] "${passage.title}" (${passage.fileName}${saved}), ${passage.unit ?? 'page'} ${passage.page}:\n${passage.text}`);
 }
 
-export function systemMessage(systemPrompt: string, passages: Passage[]): string {
-  if (passages.length === 0) return `${systemPrompt.trim()}\n\n(No passages from the documents are given for this question.)`;
-  return `${systemPrompt.trim()}\n\n${PASSAGES_HEADING}\n\n${passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n')}`;
+/** What follows the system prompt in the system message: the passages, or a line saying there are none. */
+export function passagesSection(passages: Passage[]): string {
+  if (passages.length === 0) return '(No passages from the documents are given for this question.)';
+  return `${PASSAGES_HEADING}\n\n${passages.map((p, i) => formatPassage(i + 1, p)).join('\n\n')}`;
 }
 
 /**
