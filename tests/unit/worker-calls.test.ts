@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorResponse, WorkerCalls, type WorkerResponse } from '../../web/lib/worker-calls';
+import { responseTo, WorkerCalls, type WorkerResponse } from '../../web/lib/worker-calls';
 
 /** A stand-in for a Worker: records what is posted, and lets the test answer or fail. */
 class FakeWorker extends EventTarget {
@@ -33,8 +33,8 @@ describe('calls into a worker', () => {
     const first = rpc.call<string>({ type: 'a' });
     const second = rpc.call<string>({ type: 'b' });
     const [a, b] = worker.posted;
-    worker.answer(errorResponse(b.id, Object.assign(new Error('wrong password'), { name: 'PasswordException' })));
-    worker.answer({ id: a.id, ok: true, value: 'done' });
+    worker.answer(await responseTo(b.id, () => Promise.reject(Object.assign(new Error('wrong password'), { name: 'PasswordException' }))));
+    worker.answer(await responseTo(a.id, async () => 'done'));
     expect(await first).toBe('done');
     await expect(second).rejects.toMatchObject({ name: 'PasswordException', message: 'wrong password' });
   });

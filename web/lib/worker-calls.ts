@@ -8,9 +8,13 @@
 
 export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string };
 
-/** The answer the worker sends for a request that threw. */
-export function errorResponse(id: number, error: unknown): WorkerResponse {
-  return { id, ok: false, name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
+/** The worker's side: runs a request and makes the answer to post back, a failure included. */
+export async function responseTo(id: number, run: () => Promise<unknown>): Promise<WorkerResponse> {
+  try {
+    return { id, ok: true, value: await run() };
+  } catch (error) {
+    return { id, ok: false, name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 export class WorkerCalls<Request extends object> {

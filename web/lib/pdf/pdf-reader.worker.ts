@@ -3,7 +3,7 @@ import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist';
 import { extractPage, readMetadata } from './extract';
 import { documentOptions } from './document-options';
 import type { OpenedPdf, ReaderRequest } from './reader-protocol';
-import { errorResponse, type WorkerResponse } from '../worker-calls';
+import { responseTo } from '../worker-calls';
 
 /**
  * Reads one PDF at a time for an import lane: pdf.js's parser and its API run here, in one
@@ -75,8 +75,5 @@ async function handle(request: ReaderRequest): Promise<OpenedPdf | Awaited<Retur
 
 self.addEventListener('message', (event: MessageEvent<ReaderRequest & { id: number }>) => {
   const { id, ...request } = event.data;
-  handle(request).then(
-    (value) => self.postMessage({ id, ok: true, value } satisfies WorkerResponse),
-    (error: unknown) => self.postMessage(errorResponse(id, error)),
-  );
+  void responseTo(id, () => handle(request)).then((response) => self.postMessage(response));
 });

@@ -5,7 +5,7 @@ import type { LibraryIndex } from './index';
 import { indexableChunks, openPersistedIndex, persistIndex } from './persisted-index';
 import { yieldToMain } from '../scheduling';
 import type { IndexRequest, IndexRequestMessage } from './index-protocol';
-import { errorResponse, type WorkerResponse } from '../worker-calls';
+import { responseTo } from '../worker-calls';
 import { findPages } from './search-library';
 import { findPassages } from './retrieve';
 
@@ -72,13 +72,7 @@ let changed: Promise<unknown> = Promise.resolve();
 const READS = new Set<IndexRequest['type']>(['search', 'search-pages', 'find-passages']);
 
 async function respond(id: number, request: IndexRequest): Promise<void> {
-  let response: WorkerResponse;
-  try {
-    response = { id, ok: true, value: await handle(request) };
-  } catch (error) {
-    response = errorResponse(id, error);
-  }
-  self.postMessage(response);
+  self.postMessage(await responseTo(id, () => handle(request)));
 }
 
 self.addEventListener('message', (event: MessageEvent<IndexRequestMessage>) => {
