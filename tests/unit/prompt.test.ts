@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guessTemplate, renderBuiltin, renderJinja, stopStringsFor } from '../../web/lib/prompt/templates';
-import { answerReserve, packPassages, passageRoom } from '../../web/lib/prompt/budget';
+import { answerReserve, packPassages, passageRoom, worthCounting } from '../../web/lib/prompt/budget';
 import { formatPassage, passagesSection, stableOrder, type Passage } from '../../web/lib/prompt/passages';
 import { PromptBuilder, type PromptServer } from '../../web/lib/chat/prepare';
 import { DEFAULT_CHAT_SETTINGS } from '../../web/lib/chat/settings';
@@ -64,6 +64,12 @@ describe('the context budget', () => {
   it('never keeps more than a third of a small context for the answer', () => {
     expect(answerReserve(512, 512)).toBe(170);
     expect(answerReserve(8192, 512)).toBe(512);
+  });
+
+  it('counts the uncounted passages that might fit the room the counted ones leave', () => {
+    expect(worthCounting([100, null, null, 500, null], [50, 150, 80, 0, 90], 200, 10)).toEqual([2, 4]);
+    // Counted passages that fill the slots end the walk.
+    expect(worthCounting([10, 10, null], [0, 0, 5], 200, 2)).toEqual([]);
   });
 
   it('takes the best passages that fit, skipping one that is too big', () => {
@@ -143,12 +149,37 @@ describe('building a prompt', () => {
     const counter = new WordServer();
     const candidates = Array.from({ length: 12 }, (_, i) => passage(`d${i}`, 0, 30));
     const prepared = await new PromptBuilder(counter).prepare({ question: 'q', history: [], candidates, settings: DEFAULT_CHAT_SETTINGS, server });
-    expect(prepared.passages.length).toBeGreaterThan(1);
-    // The passages and heading together, the question's prompt, the final prompt.
-    expect(counter.requests).toBe(3);
+    expect(prepared.passages).toHaveLength(DEFAULT_CHAT_SETTINGS.passageCount);
+    // The passages and heading together, and the question's prompt; the final prompt is the
+    // sum of those counts, which is a little over its own count and never under.
+    expect(counter.requests).toBe(2);
+    const exact = (await counter.countTokens(prepared.prompt)) + 1;
+    expect(prepared.promptTokens).toBeGreaterThanOrEqual(exact);
+    expect(prepared.promptTokens).toBeLessThanOrEqual(exact + 16);
+    // All six best fit, so the six spares were never counted.
+    expect(counter.counted.filter((t) => t.startsWith('[10]'))).toHaveLength(DEFAULT_CHAT_SETTINGS.passageCount);
     // One rendering: the passages take the place of a stand-in in it.
     expect(counter.templates).toBe(1);
     expect(prepared.prompt).toBe(renderBuiltin('chatml', [{ role: 'system', content: `${DEFAULT_CHAT_SETTINGS.systemPrompt.trim()}\n\n${passagesSection(prepared.passages)}` }, { role: 'user', content: 'q' }]).prompt);
+  });
+
+  it('counts spares only where the best leave room they might fit', async () => {
+    const counter = new WordServer();
+    // Room for one big passage: the next big one is passed over, a small spare goes in its place.
+    const candidates = [passage('a', 0, 300), passage('b', 0, 300), passage('c', 0, 300), passage('d', 0, 10), passage('e', 0, 300), passage('f', 0, 300)];
+    const settings = { ...DEFAULT_CHAT_SETTINGS, passageCount: 2 };
+    const prepared = await new PromptBuilder(counter).prepare({ question: 'q', history: [], candidates, settings, server });
+    expect(prepared.passages.map((p) => p.chunkId)).toEqual(['a:0', 'd:0']);
+    const counted = counter.counted.filter((t) => t.startsWith('[10]')).map((t) => /"Doc (\w)"/.exec(t)?.[1]);
+    // The best two first; then, together, the spares that might fit what the first one left.
+    expect(counted).toEqual(['a', 'b', 'c', 'd']);
+    expect(counter.requests).toBe(3);
+
+    // With no room left that a spare might fit, no spare is counted.
+    const tight = new WordServer();
+    const full = [passage('a', 0, 560), passage('b', 0, 560), passage('c', 0, 560), passage('d', 0, 560)];
+    await new PromptBuilder(tight).prepare({ question: 'q', history: [], candidates: full, settings, server });
+    expect(tight.counted.filter((t) => t.startsWith('[10]'))).toHaveLength(2);
   });
 
   it('renders the prompt again, with the passages, for a template that changes the system message', async () => {
@@ -158,6 +189,8 @@ describe('building a prompt', () => {
     expect(prepared.passages).toHaveLength(1);
     expect(prepared.prompt).toContain('[1] "DOC A" (A.PDF), PAGE 1:');
     expect(prepared.prompt).not.toContain('\u0001');
+    // Counted as rendered: the passages' own counts may not hold for the rewritten text.
+    expect(prepared.promptTokens).toBe((await shouting.countTokens(prepared.prompt)) + 1);
   });
 
   it('leaves out old turns, then passages, before it would overflow a tiny context', async () => {

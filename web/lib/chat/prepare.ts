@@ -1,15 +1,16 @@
 import type { ChatMessage, ServerInfo } from '../server/client';
 import { ServerError } from '../server/errors';
-import { answerReserve, packPassages, passageRoom } from '../prompt/budget';
+import { answerReserve, packPassages, passageRoom, worthCounting } from '../prompt/budget';
 import { formatPassage, PASSAGES_HEADING, passagesSection, stableOrder, type Passage } from '../prompt/passages';
 import { guessTemplate, renderBuiltin, renderJinja, stopStringsFor, type BuiltinTemplateId } from '../prompt/templates';
+import { utf8Length } from '../server/token-pieces';
 import type { ChatSettings } from './settings';
 
 /**
  * Builds the prompt for a question: the system prompt and the passages first (in a stable
  * order, for the server's prompt cache), then the conversation, then the question, in the
  * model's own chat template, with as many of the best passages as fit the context window.
- * Every count is a real token count from the server.
+ * Every count is a real token count from the server; only the passages that might fit are counted.
  */
 
 export interface PromptServer {
@@ -31,7 +32,13 @@ export interface PreparedPrompt {
   prompt: string;
   stop: string[];
   passages: UsedPassage[];
-  /** Tokens of the whole prompt, start token included. */
+  /** Passages found for the question, before those that did not fit were left out. */
+  passagesFound: number;
+  /**
+   * Tokens of the whole prompt, start token included. Where the passages simply took the
+   * stand-in's place, the sum of counts made apart: a few tokens over the prompt's own count
+   * (it includes the line saying no passages are given), which the server's answer replaces.
+   */
   promptTokens: number;
   /** Tokens of the passages alone. */
   passageTokens: number;
@@ -59,6 +66,14 @@ const DEFAULT_CONTEXT = 2048;
 const SECTION_STAND_IN = '\u0001passages\u0001';
 /** Earlier messages considered at all: a long chat's early turns rarely help and cost tokens. */
 const MAX_HISTORY_MESSAGES = 6;
+/**
+ * An uncounted passage is guessed at this fraction of its size at the bytes per token seen so
+ * far: counting one too many costs a little time, leaving out one that fits costs the answer.
+ */
+const GUESS_FRACTION = 0.5;
+
+/** A passage as it is counted: with a two-digit number and the blank line that joins passages, so the count holds whatever number it gets. */
+const countedText = (passage: Passage) => `${formatPassage(10, passage)}\n\n`;
 
 export class PromptBuilder {
   /** Token counts of formatted passages, by chunk id: a chunk is counted once per session. */
@@ -92,20 +107,27 @@ export class PromptBuilder {
 
   /** The passages heading's tokens: the same every time, counted once. */
   private heading: number | null = null;
+  /** Bytes and tokens of every passage counted: what guesses for the others go by. */
+  private countedBytes = 0;
+  private countedTokens = 0;
 
-  /**
-   * Token counts of the passages (and of the heading, the first time), counted together
-   * where not yet known. Each is counted with a two-digit number and the blank line that
-   * joins passages, so the count holds whatever number the passage gets.
-   */
-  private async countPassages(passages: Passage[], signal?: AbortSignal): Promise<{ counts: number[]; heading: number }> {
+  /** Counts the passages not yet counted (and the heading, the first time) in one request where the server allows. */
+  private async countPassages(passages: Passage[], signal?: AbortSignal): Promise<void> {
     const uncounted = [...new Map(passages.filter((p) => !this.passageTokens.has(p.chunkId)).map((p) => [p.chunkId, p])).values()];
     const withHeading = this.heading === null;
-    const texts = [...(withHeading ? [`${PASSAGES_HEADING}\n\n`] : []), ...uncounted.map((p) => `${formatPassage(10, p)}\n\n`)];
-    const counted = await this.server.countTokensEach(texts, signal);
+    const texts = uncounted.map(countedText);
+    const counted = await this.server.countTokensEach(withHeading ? [`${PASSAGES_HEADING}\n\n`, ...texts] : texts, signal);
     if (withHeading) this.heading = counted.shift() ?? 0;
-    uncounted.forEach((p, i) => this.passageTokens.set(p.chunkId, counted[i]));
-    return { counts: passages.map((p) => this.passageTokens.get(p.chunkId) ?? 0), heading: this.heading ?? 0 };
+    uncounted.forEach((p, i) => {
+      this.passageTokens.set(p.chunkId, counted[i]);
+      this.countedBytes += utf8Length(texts[i]);
+      this.countedTokens += counted[i];
+    });
+  }
+
+  private guessTokens(passage: Passage): number {
+    const bytesPerToken = this.countedTokens > 0 ? this.countedBytes / this.countedTokens : 4;
+    return Math.floor((utf8Length(countedText(passage)) / bytesPerToken) * GUESS_FRACTION);
   }
 
   async prepare(input: PrepareInput, signal?: AbortSignal): Promise<PreparedPrompt> {
@@ -131,9 +153,10 @@ export class PromptBuilder {
       const shape = async (turns: ChatMessage[]) => {
         const rendered = await this.render(messagesWith(SECTION_STAND_IN, turns), input, signal);
         const around = rendered.prompt.split(SECTION_STAND_IN);
+        const substitutes = around.length === 2;
         const fill = (section: string): Promise<string> =>
-          around.length === 2 ? Promise.resolve(`${around[0]}${section}${around[1]}`) : this.render(messagesWith(section, turns), input, signal).then((r) => r.prompt);
-        return { ...rendered, fill };
+          substitutes ? Promise.resolve(`${around[0]}${section}${around[1]}`) : this.render(messagesWith(section, turns), input, signal).then((r) => r.prompt);
+        return { ...rendered, fill, substitutes };
       };
       // The conversation so far, as much of it as leaves room for passages.
       let history = recent;
@@ -148,37 +171,58 @@ export class PromptBuilder {
     })();
     measuring.catch(() => undefined);
     const candidates = (await input.candidates).slice(0, maxPassages * 2);
-    const countingPassages = this.countPassages(candidates, signal);
-    countingPassages.catch(() => undefined);
+    // The best that could go in are counted while the conversation is measured; spares only
+    // if room is left that they might fit.
+    const countingBest = this.countPassages(candidates.slice(0, maxPassages), signal);
+    countingBest.catch(() => undefined);
 
     const { history, baseTokens, rendered } = await measuring;
     if (baseTokens > limit) throw new ServerError('context', `the question alone is too long for the model's context of ${contextSize} tokens`);
-
-    const { counts, heading } = await countingPassages;
-    const headingTokens = maxPassages > 0 ? heading : 0;
+    await countingBest;
+    const headingTokens = maxPassages > 0 ? (this.heading ?? 0) : 0;
     const room = passageRoom({ contextSize, answerReserve: reserve, baseTokens: baseTokens + headingTokens });
+    const countOf = (p: Passage) => this.passageTokens.get(p.chunkId) ?? null;
+    for (;;) {
+      const more = worthCounting(candidates.map(countOf), candidates.map((p) => this.guessTokens(p)), room, maxPassages);
+      if (more.length === 0) break;
+      await this.countPassages(more.map((i) => candidates[i]), signal);
+    }
+    const counts = candidates.map((p) => countOf(p) ?? Infinity);
     let picked = packPassages(counts, room, maxPassages);
 
-    // The exact count of the final prompt decides: a passage too many is dropped, worst first.
+    const finish = (passages: (Passage & { tokens: number })[], prompt: string, promptTokens: number): PreparedPrompt => {
+      const used = passages.map((p, i) => ({ ...p, n: i + 1 }));
+      return {
+        prompt,
+        stop: rendered.stop,
+        passages: used,
+        passagesFound: candidates.length,
+        promptTokens,
+        passageTokens: used.reduce((sum, p) => sum + p.tokens, 0),
+        nPredict: Math.max(16, Math.min(input.settings.maxAnswerTokens, contextSize - promptTokens)),
+        contextSize,
+        templateSource: rendered.source,
+        // Only turns left out for room count: older ones beyond the last few never go in.
+        turnsDropped: recent.length - history.length,
+      };
+    };
+
+    if (rendered.substitutes || picked.length === 0) {
+      // The passages stand in the prompt exactly as they were counted, so the counts add up
+      // without counting the prompt again: the request leaves a round trip sooner.
+      const passages = stableOrder(picked.map((i) => ({ ...candidates[i], tokens: counts[i] })));
+      const passageTokens = passages.reduce((sum, p) => sum + p.tokens, 0);
+      return finish(passages, await rendered.fill(passagesSection(passages)), baseTokens + (passages.length > 0 ? headingTokens + passageTokens : 0));
+    }
+    // A template that rewrites the system message may change the passages' counts: the
+    // rendered prompt's own count decides, and a passage too many is dropped, worst first.
     for (;;) {
       const passages = stableOrder(picked.map((i) => ({ ...candidates[i], tokens: counts[i] })));
       const prompt = await rendered.fill(passagesSection(passages));
       const promptTokens = await countPrompt(prompt);
       if (promptTokens <= limit || picked.length === 0) {
         if (promptTokens > contextSize - 16) throw new ServerError('context', `the prompt does not fit the model's context of ${contextSize} tokens`);
-        const used = passages.map((p, i) => ({ ...p, n: i + 1 }));
-        return {
-          prompt,
-          stop: rendered.stop,
-          passages: used,
-          promptTokens,
-          passageTokens: used.reduce((sum, p) => sum + p.tokens, 0),
-          nPredict: Math.max(16, Math.min(input.settings.maxAnswerTokens, contextSize - promptTokens)),
-          contextSize,
-          templateSource: rendered.source,
-          // Only turns left out for room count: older ones beyond the last few never go in.
-          turnsDropped: recent.length - history.length,
-        };
+        return finish(passages, prompt, promptTokens);
       }
       picked = picked.slice(0, -1);
     }

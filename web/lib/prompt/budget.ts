@@ -33,6 +33,28 @@ export function packPassages(tokenCounts: number[], room: number, maxCount: numb
   return chosen;
 }
 
+/**
+ * The uncounted passages worth counting: each that would fit the room the counted ones leave
+ * at its place, if it were as small as its guess. All are counted together, so one more
+ * count settles it: counted passages only take room, and guesses that did not fit before fit
+ * less. A guess that errs small costs a count; packing itself uses real counts.
+ */
+export function worthCounting(counts: (number | null)[], guesses: number[], room: number, maxCount: number): number[] {
+  const wanted: number[] = [];
+  let used = 0;
+  let chosen = 0;
+  for (let i = 0; i < counts.length && chosen < maxCount; i++) {
+    const count = counts[i];
+    if (count === null) {
+      if (used + guesses[i] <= room) wanted.push(i);
+    } else if (used + count <= room) {
+      used += count;
+      chosen++;
+    }
+  }
+  return wanted;
+}
+
 /** Tokens to keep for the answer: what the person asked for, but never more than a third of a small context. */
 export function answerReserve(contextSize: number, maxAnswerTokens: number): number {
   return Math.max(32, Math.min(maxAnswerTokens, Math.floor(contextSize / 3)));

@@ -205,7 +205,7 @@ export class Chat {
       for (let attempt = 0; ; attempt++) {
         const prepared = await this.builder.prepare({ question, history, candidates: retrieving, settings: $state.snapshot(this.settings) as ChatSettings, server: info, maxPassages }, controller.signal);
         this.describePrompt(answer, prepared);
-        if ((await retrieving).length > 0 && prepared.passages.length === 0 && maxPassages > 0) {
+        if (prepared.passagesFound > 0 && prepared.passages.length === 0) {
           answer.notice = `None of the matching passages fit the model's context of ${prepared.contextSize.toLocaleString()} tokens, so this answer does not draw on your documents.`;
         }
         const outcome = await this.stream(answer, prepared, controller.signal, sentAt);
