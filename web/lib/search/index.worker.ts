@@ -17,6 +17,9 @@ import { findPassages } from './retrieve';
  * page that is busy drawing.
  */
 
+/** Chunks added to the index between two chances to answer a search: about 20 ms of work. */
+const ADD_SLICE = 100;
+
 let db: LibraryDB | null = null;
 let index: LibraryIndex | null = null;
 
@@ -35,8 +38,12 @@ async function handle(request: IndexRequest): Promise<unknown> {
     }
     case 'add-document': {
       const { db: database, index: target } = ready();
-      const chunks = await getDocumentChunks(database, request.docId);
-      target.add(indexableChunks(chunks, new Map([[request.docId, { title: request.title }]])));
+      const chunks = indexableChunks(await getDocumentChunks(database, request.docId), new Map([[request.docId, { title: request.title }]]));
+      // A book goes in slices, and searches are answered between them (see READS).
+      for (let from = 0; from < chunks.length; from += ADD_SLICE) {
+        if (from > 0) await yieldToMain();
+        target.add(chunks.slice(from, from + ADD_SLICE));
+      }
       return chunks.length;
     }
     case 'remove':
@@ -61,13 +68,13 @@ async function handle(request: IndexRequest): Promise<unknown> {
 }
 
 /**
- * Requests that change the index (or save it) run one at a time, in order. A search waits
- * for the changes asked before it, but not for a save, which writes the index in slices and
- * answers searches in between: saving a large library's index takes seconds.
+ * Requests that change the index (or save it) run one at a time, in order. Searches do not
+ * wait for them: adding a book and saving a large index take seconds, and both go in slices
+ * with searches answered in between. A search may so see part of a document still being
+ * added, or one being removed; the page only shows documents it lists, and it lists a
+ * document once the index holds all of it, and no longer once its removal is asked for.
  */
 let changes: Promise<unknown> = Promise.resolve();
-/** The changes alone, without the saves among them: what a search must wait for. */
-let changed: Promise<unknown> = Promise.resolve();
 
 const READS = new Set<IndexRequest['type']>(['search', 'search-pages', 'find-passages']);
 
@@ -78,9 +85,8 @@ async function respond(id: number, request: IndexRequest): Promise<void> {
 self.addEventListener('message', (event: MessageEvent<IndexRequestMessage>) => {
   const { id, ...request } = event.data;
   if (READS.has(request.type)) {
-    void changed.then(() => respond(id, request));
+    void respond(id, request);
     return;
   }
   changes = changes.then(() => respond(id, request));
-  if (request.type !== 'persist') changed = changes;
 });
