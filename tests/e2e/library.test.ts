@@ -130,8 +130,14 @@ describe('the library, end to end, served by llama-server', () => {
     console.log(`ingested ${pageCount} pages (${(bytes.length / 1024).toFixed(0)} KiB) in ${seconds.toFixed(2)} s: ${(pageCount / seconds).toFixed(0)} pages/s`);
     expect(await item.innerText()).toContain('2,000 pages');
 
-    await page.getByRole('searchbox', { name: 'Search your library' }).fill('anemometer struck by lightning');
+    const search = page.getByRole('searchbox', { name: 'Search your library' });
+    await search.fill('anemometer struck by lightning');
     await expect.poll(() => searchResults(page).first().innerText()).toContain(`page ${pageCount - 10}`);
+    // Read alone, a long PDF is shared by two workers, odd pages and even: each page keeps its own text and number.
+    for (const n of [1377, 1378]) {
+      await search.fill(`station ${n} week ${n}`);
+      await expect.poll(() => searchResults(page).first().innerText()).toMatch(new RegExp(`page ${n}\\b[\\s\\S]*Station ${n} recorded`));
+    }
   });
 
   it('cancels an import; a reload mid-import leaves nothing searchable half-written, and the import can be resumed', async () => {

@@ -43,6 +43,8 @@ export interface IngestOptions {
   password?: string;
   /** The worker to read PDFs with (one per import lane). */
   pdfReader?: PdfReader;
+  /** A second worker that may share a long PDF's pages (see ReaderInput). */
+  helperReader?: PdfReader;
 }
 
 /** Every this many pages the document record notes how far the import got. */
@@ -78,7 +80,7 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
 }
 
 async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {
-  const { signal, onProgress, batchSize = 200, password, pdfReader } = options;
+  const { signal, onProgress, batchSize = 200, password, pdfReader, helperReader } = options;
   // Checked again under the lock: another tab may have finished the same file meanwhile.
   const before = await getDocument(db, id);
   if (before?.state === 'ready') return { kind: 'duplicate', doc: before };
@@ -115,6 +117,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
         fileName: file.name,
         password,
         pdfReader,
+        helperReader,
         signal,
         onPage: (page, pageCount) => {
           doc.pageCount = pageCount;

@@ -1,42 +1,70 @@
-import { metadataTitle } from '../pdf/extract';
+import { metadataTitle, type ExtractedPage } from '../pdf/extract';
 import { PdfReader } from '../pdf/pdf-reader';
 import { chooseTitle } from '../text/title';
 import { pdfProvenance, type PrintChrome } from '../provenance/pdf-provenance';
 import type { DocumentReader, PageSink } from './reader';
 
 const CLEANUP_EVERY_PAGES = 100;
+/** A PDF this long is worth opening in a second worker, when one is free, to read two pages at once. */
+const SHARE_FROM_PAGES = 50;
+/** Pages asked of each worker ahead of the one being stored: it never waits for the page to ask. */
+const AHEAD_PER_READER = 2;
+
+type PageResult = { page: ExtractedPage } | { error: unknown };
 
 /**
  * Reads a PDF page by page with pdf.js. A page pdf.js cannot open is noted and skipped; the
  * header and footer a browser printed on the first and last pages say where it came from.
  */
-export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfReader, signal, onPage }, sink: PageSink) => {
+export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfReader, helperReader, signal, onPage }, sink: PageSink) => {
   const reader = pdfReader ?? new PdfReader('pdf reader');
-  const abort = () => void reader.close().catch(() => undefined);
+  const readers = [reader];
+  const abort = () => readers.forEach((r) => void r.close().catch(() => undefined));
   signal?.addEventListener('abort', abort);
   try {
+    // The first worker takes the bytes; the helper, if it opens the file too, a copy.
+    const spare = helperReader ? bytes.slice(0) : null;
     const { numPages, info, xmp } = await reader.open(new Uint8Array(bytes), password);
+    if (helperReader && spare && numPages >= SHARE_FROM_PAGES) {
+      // Opened while the first worker already reads; a helper that cannot open it is not needed.
+      const opening = helperReader.open(new Uint8Array(spare), password).then(
+        () => true,
+        () => false,
+      );
+      void opening.then((opened) => opened && !signal?.aborted && readers.push(helperReader));
+    }
     const meta = { info, metadata: xmp ? { get: (name: string) => xmp[name] ?? null } : null };
     const rawTitle = metadataTitle(meta);
     const failedPages: number[] = [];
     const chromes: PrintChrome[] = [];
     let title: string | null = null;
-    // The worker reads the next page while this one is chunked and stored: one page in flight
-    // ahead keeps both sides busy without holding many pages at once.
-    const read = (n: number) =>
-      reader.page(n).then(
-        (page) => ({ page }),
-        (error: unknown) => ({ error }),
-      );
-    let next = numPages > 0 ? read(1) : null;
+
+    // Pages are asked for ahead of the one being stored, spread over the workers, and taken
+    // in order. None is asked for past the next clean-up, which wants nothing in flight.
+    const requested = new Map<number, Promise<PageResult>>();
+    let lastRequested = 0;
+    const requestUpTo = (last: number) => {
+      for (; lastRequested < Math.min(last, numPages); ) {
+        const n = ++lastRequested;
+        const worker = readers[n % readers.length];
+        requested.set(
+          n,
+          worker.page(n).then(
+            (page) => ({ page }),
+            (error: unknown) => ({ error }),
+          ),
+        );
+      }
+    };
     for (let pageNumber = 1; pageNumber <= numPages; pageNumber++) {
       signal?.throwIfAborted();
       onPage(pageNumber, numPages);
-      const current = await next;
+      requestUpTo(Math.min(pageNumber + AHEAD_PER_READER * readers.length, Math.ceil(pageNumber / CLEANUP_EVERY_PAGES) * CLEANUP_EVERY_PAGES));
+      const current = await requested.get(pageNumber);
+      requested.delete(pageNumber);
       // pdf.js keeps the fonts and page objects it has loaded; over hundreds of pages they
       // add up. Freed now and then, between two pages, when nothing is in flight.
-      if (pageNumber % CLEANUP_EVERY_PAGES === 0) await reader.cleanup();
-      next = pageNumber < numPages ? read(pageNumber + 1) : null;
+      if (pageNumber % CLEANUP_EVERY_PAGES === 0) await Promise.all(readers.map((r) => r.cleanup()));
       signal?.throwIfAborted();
       if (!current || 'error' in current) {
         // One broken page does not cost the person the rest of the document.
@@ -58,6 +86,7 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     };
   } finally {
     signal?.removeEventListener('abort', abort);
+    await helperReader?.close().catch(() => undefined);
     if (pdfReader) await reader.close().catch(() => undefined);
     else reader.terminate();
   }

@@ -11,6 +11,8 @@ export interface ReaderInput {
   password?: string;
   /** The worker to read a PDF with (one per import lane); a new one for this file when absent. */
   pdfReader?: PdfReader;
+  /** A second worker, free while this file is read alone: a long PDF's pages are shared with it. */
+  helperReader?: PdfReader;
   signal?: AbortSignal;
   onPage: (page: number, pageCount: number) => void;
 }

@@ -175,6 +175,17 @@ export class Library {
     return reader;
   }
 
+  /** A further reader, lent to a file read alone so that a long PDF is read two pages at a time. */
+  private helperReader: PdfReader | null = null;
+  private helperLent = false;
+
+  private lendHelper(item: QueueItem): PdfReader | undefined {
+    if (this.helperLent || this.queue.some((q) => q.key !== item.key && isActive(q))) return undefined;
+    if (!this.helperReader || this.helperReader.failed) this.helperReader = new PdfReader('pdf reader (helper)');
+    this.helperLent = true;
+    return this.helperReader;
+  }
+
   private nextWaiting(): QueueItem | undefined {
     return this.queue.find((q) => q.status === 'waiting');
   }
@@ -187,11 +198,14 @@ export class Library {
     item.status = 'reading';
     let outcome: IngestOutcome;
     let shownAt = 0;
+    const isPdf = progressUnit(file.name) === 'page';
+    const helperReader = isPdf ? this.lendHelper(item) : undefined;
     try {
       outcome = await ingestFile(db, file, {
         signal: controller.signal,
         password: item.password,
-        pdfReader: progressUnit(file.name) === 'page' ? this.pdfReaderFor(lane) : undefined,
+        pdfReader: isPdf ? this.pdfReaderFor(lane) : undefined,
+        helperReader,
         onProgress: (p) => {
           // A page count that changes hundreds of times a second costs the page a layout and
           // a paint each frame, and no one reads it that fast: a few updates a second.
@@ -207,6 +221,7 @@ export class Library {
       outcome = { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
     } finally {
       this.controllers.delete(item.key);
+      if (helperReader) this.helperLent = false;
     }
     // An encrypted PDF keeps its file until the person types the password or skips it.
     if (outcome.kind !== 'password') this.pendingFiles.delete(item.key);
