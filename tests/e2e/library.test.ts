@@ -140,6 +140,17 @@ describe('the library, end to end, served by llama-server', () => {
     }
   });
 
+  it('starts a file added while a long one is being read, without waiting for it', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    await addFiles(page, [pdfFile('long ledger.pdf', await ledgerPdf(2000, 'Harbour'))]);
+    const long = libraryItem(page, 'long ledger.pdf');
+    await long.filter({ hasText: /page \d+ of 2000/ }).waitFor();
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+    expect(await long.innerText()).toMatch(/page \d+ of 2000/);
+    await long.filter({ hasText: 'Ready' }).waitFor({ timeout: 180_000 });
+  });
+
   it('cancels an import; a reload mid-import leaves nothing searchable half-written, and the import can be resumed', async () => {
     const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile('first ledger.pdf', await ledgerPdf(400, 'Outpost'))]);

@@ -69,7 +69,13 @@ export class Library {
   private controllers = new Map<number, AbortController>();
   private pendingFiles = new Map<number, File>();
   private nextKey = 1;
-  private pumping = false;
+  /** Import lanes at work, by number. */
+  private readonly busyLanes = new Set<number>();
+
+  private get pumping(): boolean {
+    return this.busyLanes.size > 0;
+  }
+
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly tabs: TabChannel | null = null) {}
@@ -91,7 +97,7 @@ export class Library {
     this.tabs?.listen((message) => void this.applyOtherTab(message));
     void this.refreshUsage();
     void requestPersistentStorage().then((p) => (this.persisted = p));
-    if (this.queue.some((q) => q.status === 'waiting')) void this.pump();
+    if (this.queue.some((q) => q.status === 'waiting')) this.pump();
   }
 
   /**
@@ -128,7 +134,7 @@ export class Library {
       this.queue.push({ key: this.nextKey++, fileName: file.name, size: file.size, status: 'waiting', page: 0, pageCount: 0, unit: progressUnit(file.name), message: '', password });
       this.pendingFiles.set(this.nextKey - 1, file);
     }
-    void this.pump();
+    this.pump();
   }
 
   /** Tries an encrypted PDF again with the password the person typed. */
@@ -137,27 +143,32 @@ export class Library {
     if (!item || item.status !== 'password' || !this.pendingFiles.has(key)) return;
     item.password = password;
     item.status = 'waiting';
-    void this.pump();
+    this.pump();
   }
 
   /**
    * Imports the waiting files, a few at once: each lane has a PDF reader worker of its own, so
-   * two cores read two files. A lane takes the next waiting file as soon as it is free.
+   * two cores read two files. A lane takes the next waiting file as soon as it is free, and an
+   * idle lane starts again when files are added, even while another is still on a long one.
    */
-  private async pump(): Promise<void> {
+  private pump(): void {
     const db = this.db;
-    if (this.pumping || !db) return;
-    this.pumping = true;
-    try {
-      const lanes = Math.max(1, Math.min(MAX_LANES, navigator.hardwareConcurrency || 2));
-      await Promise.all(
-        Array.from({ length: lanes }, async (_, lane) => {
-          for (let item = this.nextWaiting(); item; item = this.nextWaiting()) await this.process(db, item, lane);
-        }),
-      );
-    } finally {
-      this.pumping = false;
+    if (!db) return;
+    const lanes = Math.max(1, Math.min(MAX_LANES, navigator.hardwareConcurrency || 2));
+    for (let lane = 0; lane < lanes; lane++) {
+      if (this.busyLanes.has(lane) || !this.nextWaiting()) continue;
+      this.busyLanes.add(lane);
+      void this.runLane(db, lane);
     }
+  }
+
+  private async runLane(db: LibraryDB, lane: number): Promise<void> {
+    try {
+      for (let item = this.nextWaiting(); item; item = this.nextWaiting()) await this.process(db, item, lane);
+    } finally {
+      this.busyLanes.delete(lane);
+    }
+    if (this.pumping) return;
     this.schedulePersist();
     void this.refreshUsage();
   }
