@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { zipSync, strToU8 } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../../web/lib/storage/schema';
 import { beginDocument, chunkId, completeDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks } from '../../web/lib/storage/library';
 import { listConversations, putConversation, putSetting, getSetting } from '../../web/lib/storage/conversations';
-import { exportLibrary, importLibrary } from '../../web/lib/backup/backup';
+import { describeImport, exportLibrary, importLibrary } from '../../web/lib/backup/backup';
 import { rebuildIndex } from '../../web/lib/search/persisted-index';
 
 let count = 0;
@@ -73,6 +73,35 @@ describe('backup and restore', () => {
     // A second import of the same backup adds nothing.
     const again = await importLibrary(target, backup);
     expect(again).toMatchObject({ documentsAdded: 0, documentsAlreadyHere: 2, conversationsAdded: 0 });
+  });
+
+  it('restores what it can from a damaged backup, says what it could not, and leaves nothing half-written', async () => {
+    const files = unzipSync(new Uint8Array(await (await exportLibrary(await sourceLibrary())).arrayBuffer()));
+    // One document's chunks are unreadable (written after its record and bytes), the other's are fine.
+    files[`chunks/${idB}.json`] = strToU8('{ not json');
+    const target = await freshDb();
+    await addDoc(target, 'c'.repeat(64), 'Mine', ['My own notes.'], [1, 2, 3]);
+    const report = await importLibrary(target, new Blob([zipSync(files)]));
+
+    expect(report.documentsAdded).toBe(1);
+    expect(report.failed.map((f) => f.fileName)).toEqual(['Sealed.pdf']);
+    expect((await listReadyDocuments(target)).map((d) => d.title).sort()).toEqual(['Mine', 'Tide Pools']);
+    expect(await getFile(target, idB)).toBeUndefined();
+    expect(await target.count('documents')).toBe(2);
+    expect(await getDocumentChunks(target, idB)).toEqual([]);
+    // The rest of the backup still comes in.
+    expect((await listConversations(target)).map((c) => c.id)).toEqual(['c1']);
+    expect(describeImport(report)).toMatch(/^Restored 1 document, 1 conversation\. Settings restored\. Could not restore Sealed\.pdf \(.+\)\. The rest of your library is as it was\.$/);
+
+    // A file missing from the backup is named too.
+    delete files[`documents/${idA}.pdf`];
+    const other = await freshDb();
+    const second = await importLibrary(other, new Blob([zipSync(files)]));
+    expect(second.failed).toEqual([
+      { fileName: 'Tide Pools.pdf', reason: 'it is missing from the backup' },
+      expect.objectContaining({ fileName: 'Sealed.pdf' }),
+    ]);
+    expect(await other.count('documents')).toBe(0);
   });
 
   it('refuses files that are not backups, changing nothing', async () => {

@@ -1,8 +1,10 @@
 import { strFromU8, strToU8, unzip, zip, type AsyncZippable, type Unzipped } from 'fflate';
 import type { LibraryDB, SettingRecord, StoredChunk, StoredConversation, StoredDocument } from '../storage/schema';
-import { beginDocument, completeDocument, getDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks } from '../storage/library';
+import { beginDocument, completeDocument, discardUnfinishedDocument, getDocument, getDocumentChunks, getFile, listReadyDocuments, markInterrupted, putChunks } from '../storage/library';
 import { getConversation, listConversations, putConversation } from '../storage/conversations';
 import { newId } from '../ids';
+import { plural } from '../format';
+import { describeStorageFailure } from '../storage/usage';
 
 /**
  * One-file backup of everything: each document's original bytes, its chunks and metadata,
@@ -43,6 +45,8 @@ export interface ImportReport {
   settingsApplied: boolean;
   /** The documents added, with the library version each made, to index them. */
   added: { id: string; libraryVersion: number }[];
+  /** Documents that could not be restored, and why; the others are restored all the same. */
+  failed: { fileName: string; reason: string }[];
 }
 
 function zipAsync(files: AsyncZippable): Promise<Uint8Array<ArrayBuffer>> {
@@ -94,24 +98,33 @@ export async function importLibrary(db: LibraryDB, backup: Blob): Promise<Import
     throw new BackupError('this file is not a Memory Cache backup (it is not a zip file)');
   }
   const manifest = readManifest(files);
-  const report: ImportReport = { documentsAdded: 0, documentsAlreadyHere: 0, conversationsAdded: 0, conversationsCopied: 0, settingsApplied: false, added: [] };
+  const report: ImportReport = { documentsAdded: 0, documentsAlreadyHere: 0, conversationsAdded: 0, conversationsCopied: 0, settingsApplied: false, added: [], failed: [] };
 
   for (const entry of manifest.documents) {
     const { file, chunks: chunksPath, password, ...doc } = entry;
-    if ((await getDocument(db, doc.id))?.state === 'ready') {
+    const before = await getDocument(db, doc.id);
+    if (before?.state === 'ready') {
       report.documentsAlreadyHere++;
       continue;
     }
-    const bytes = files[file];
-    const chunksJson = files[chunksPath];
-    if (!bytes || !chunksJson) throw new BackupError(`the backup is incomplete: ${doc.fileName} is missing`);
-    // Copied out of the zip's buffer: IndexedDB would otherwise keep the whole archive alive.
-    await beginDocument(db, doc, bytes.slice().buffer, password);
-    const chunks = JSON.parse(strFromU8(chunksJson)) as StoredChunk[];
-    for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
-    const libraryVersion = await completeDocument(db, { ...doc, state: 'ready' });
-    report.documentsAdded++;
-    report.added.push({ id: doc.id, libraryVersion });
+    try {
+      const bytes = files[file];
+      const chunksJson = files[chunksPath];
+      if (!bytes || !chunksJson) throw new BackupError('it is missing from the backup');
+      // Copied out of the zip's buffer: IndexedDB would otherwise keep the whole archive alive.
+      await beginDocument(db, doc, bytes.slice().buffer, password);
+      const chunks = JSON.parse(strFromU8(chunksJson)) as StoredChunk[];
+      for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
+      const libraryVersion = await completeDocument(db, { ...doc, state: 'ready' });
+      report.documentsAdded++;
+      report.added.push({ id: doc.id, libraryVersion });
+    } catch (error) {
+      // Nothing of it stays half-written; an import of it that was interrupted here keeps its bytes.
+      if (before?.state === 'interrupted') await markInterrupted(db, doc.id).catch(() => undefined);
+      else await discardUnfinishedDocument(db, doc.id).catch(() => undefined);
+      const reason = (await describeStorageFailure(error)) ?? (error instanceof Error ? error.message : String(error));
+      report.failed.push({ fileName: doc.fileName, reason });
+    }
   }
 
   for (const conversation of manifest.conversations) {
@@ -131,6 +144,21 @@ export async function importLibrary(db: LibraryDB, backup: Blob): Promise<Import
     report.settingsApplied = true;
   }
   return report;
+}
+
+/** What a restore did, in a sentence or two: what came in, what was already here, and what could not be restored and why. */
+export function describeImport(report: ImportReport): string {
+  const parts = [`Restored ${plural(report.documentsAdded, 'document')}`];
+  if (report.documentsAlreadyHere) parts.push(`${plural(report.documentsAlreadyHere, 'document')} already here`);
+  parts.push(plural(report.conversationsAdded + report.conversationsCopied, 'conversation'));
+  if (report.conversationsCopied) parts.push(`${report.conversationsCopied} kept as copies beside yours`);
+  let text = `${parts.join(', ')}.${report.settingsApplied ? ' Settings restored.' : ''}`;
+  if (report.failed.length > 0) {
+    const named = report.failed.slice(0, 3).map(({ fileName, reason }) => `${fileName} (${reason})`);
+    const more = report.failed.length - named.length;
+    text += ` Could not restore ${named.join('; ')}${more > 0 ? `; and ${plural(more, 'other document')}` : ''}. The rest of your library is as it was.`;
+  }
+  return text;
 }
 
 export function backupFileName(now = new Date()): string {

@@ -3,9 +3,8 @@ import { Chunker, type ChunkDraft } from '../text/chunk';
 import { titleFromFileName } from '../text/title';
 import type { LibraryDB, StoredChunk, StoredDocument } from '../storage/schema';
 import { beginDocument, chunkId, completeDocument, discardUnfinishedDocument, getDocument, markInterrupted, noteProgress, putChunks } from '../storage/library';
-import { storageUsage } from '../storage/usage';
+import { describeStorageFailure } from '../storage/usage';
 import { withFileDate } from '../provenance/provenance';
-import { formatBytes } from '../format';
 import { sha256Hex } from './hash';
 import { ingestLockName, withLockIfFree } from './locks';
 import { detectDocumentKind, type DocumentKind } from './document-kind';
@@ -162,25 +161,9 @@ function isPasswordError(error: unknown): boolean {
   return error instanceof Error && error.name === 'PasswordException';
 }
 
-/**
- * Over quota, IndexedDB says QuotaExceededError. On a disk that is actually full, Chromium
- * may instead fail writing the value's blob with an UnknownError about an IOError.
- */
-function storageFailure(error: unknown): 'quota' | 'disk' | null {
-  if (!(error instanceof DOMException)) return null;
-  if (error.name === 'QuotaExceededError') return 'quota';
-  if (error.name === 'UnknownError' || /IOError|disk|write blobs/i.test(error.message)) return 'disk';
-  return null;
-}
-
 /** A sentence a person can act on. Storage errors say how much space the library uses. */
 async function describeIngestError(error: unknown): Promise<string> {
-  const failure = storageFailure(error);
-  if (!failure) return describePdfError(error);
-  const usage = await storageUsage().catch(() => null);
-  const used = usage ? ` (this site uses ${formatBytes(usage.usedBytes)} of the ${formatBytes(usage.quotaBytes)} the browser allows)` : '';
-  const what = failure === 'quota' ? 'the browser has no storage space left' : 'the browser could not save it: its disk is full or failing';
-  return `${what}${used}; free some space or delete documents, then add it again`;
+  return (await describeStorageFailure(error)) ?? describePdfError(error);
 }
 
 /** A sentence a person can act on, from pdf.js's exception names. */
