@@ -67,10 +67,12 @@ const SECTION_STAND_IN = '\u0001passages\u0001';
 /** Earlier messages considered at all: a long chat's early turns rarely help and cost tokens. */
 const MAX_HISTORY_MESSAGES = 6;
 /**
- * An uncounted passage is guessed at this fraction of its size at the bytes per token seen so
- * far: counting one too many costs a little time, leaving out one that fits costs the answer.
+ * An uncounted passage is guessed at this fraction of its size at the bytes per token of the
+ * passages counted so far (of the same library and model: within a fifth of it, as a rule).
+ * A guess too small costs a count of the spares; one too large may leave out a spare that
+ * would just have fitted a prompt already nearly full.
  */
-const GUESS_FRACTION = 0.5;
+const GUESS_FRACTION = 0.8;
 
 /** A passage as it is counted: with a two-digit number and the blank line that joins passages, so the count holds whatever number it gets. */
 const countedText = (passage: Passage) => `${formatPassage(10, passage)}\n\n`;

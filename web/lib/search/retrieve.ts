@@ -41,7 +41,8 @@ export async function findPassages(
   const hits = await index.search(query, count * 6, prefixes);
   const perDocument = Math.max(2, Math.ceil(count / 2));
   const chosen: FoundPassage[] = [];
-  for await (const { hit, chunk } of hitsWithChunks(db, hits, count * 2)) {
+  // A few more chunks than passages are read at first: some may be passed over for the spread.
+  for await (const { hit, chunk } of hitsWithChunks(db, hits, count + 4)) {
     if (chosen.filter((p) => p.docId === chunk.docId).length >= perDocument) continue;
     const page = pageAtOffset(chunk, focusOf(chunk.text, hit.terms));
     chosen.push({ chunkId: chunk.id, docId: chunk.docId, seq: chunk.seq, page, text: chunk.text, score: hit.score });
