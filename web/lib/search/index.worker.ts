@@ -3,7 +3,7 @@ import { openLibraryDB, type LibraryDB } from '../storage/schema';
 import { getDocumentChunks } from '../storage/library';
 import type { LibraryIndex } from './index';
 import { indexableChunks, openPersistedIndex, persistIndex } from './persisted-index';
-import { yieldToMain } from '../scheduling';
+import { yieldToMessages } from '../scheduling';
 import type { IndexRequest, IndexRequestMessage } from './index-protocol';
 import { responseTo } from '../worker-calls';
 import { findPages } from './search-library';
@@ -41,7 +41,7 @@ async function handle(request: IndexRequest): Promise<unknown> {
       const chunks = indexableChunks(await getDocumentChunks(database, request.docId), new Map([[request.docId, { title: request.title }]]));
       // A book goes in slices, and searches are answered between them (see READS).
       for (let from = 0; from < chunks.length; from += ADD_SLICE) {
-        if (from > 0) await yieldToMain();
+        if (from > 0) await yieldToMessages();
         target.add(chunks.slice(from, from + ADD_SLICE));
       }
       return chunks.length;
@@ -61,7 +61,7 @@ async function handle(request: IndexRequest): Promise<unknown> {
     }
     case 'persist': {
       const { db: database, index: source } = ready();
-      await persistIndex(database, source, request.libraryVersion, yieldToMain);
+      await persistIndex(database, source, request.libraryVersion, yieldToMessages);
       return null;
     }
   }

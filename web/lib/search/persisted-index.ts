@@ -1,6 +1,6 @@
 import type { LibraryDB, StoredDocument } from '../storage/schema';
 import { forEachChunkBatch, getLibraryVersion, listReadyDocuments, loadSearchIndex, saveSearchIndex } from '../storage/library';
-import { yieldToMain } from '../scheduling';
+import { yieldToMessages } from '../scheduling';
 import { LibraryIndex, SEARCH_VERSION, type IndexableChunk } from './index';
 
 /**
@@ -40,7 +40,7 @@ export async function rebuildIndex(db: LibraryDB): Promise<LibraryIndex> {
   const index = LibraryIndex.empty();
   await forEachChunkBatch(db, REBUILD_BATCH, async (chunks) => {
     index.add(indexableChunks(chunks, docs));
-    await yieldToMain();
+    await yieldToMessages();
   });
   return index;
 }
