@@ -140,6 +140,17 @@ describe('the library, end to end, served by llama-server', () => {
     }
   });
 
+  it('reads a long PDF added with others right, once a second worker joins it as the others finish', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf()), pdfFile('harbour ledger.pdf', await ledgerPdf(600, 'Harbour'))]);
+    await libraryItem(page, 'harbour ledger.pdf').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+    const search = page.getByRole('searchbox', { name: 'Search your library' });
+    for (const n of [551, 552]) {
+      await search.fill(`harbour ${n} week ${n}`);
+      await expect.poll(() => searchResults(page).first().innerText()).toMatch(new RegExp(`page ${n}\\b[\\s\\S]*Harbour ${n} recorded`));
+    }
+  });
+
   it('starts a file added while a long one is being read, without waiting for it', async () => {
     const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile('long ledger.pdf', await ledgerPdf(2000, 'Harbour'))]);

@@ -42,8 +42,8 @@ export interface IngestOptions {
   password?: string;
   /** The worker to read PDFs with (one per import lane). */
   pdfReader?: PdfReader;
-  /** A second worker that may share a long PDF's pages (see ReaderInput). */
-  helperReader?: PdfReader;
+  /** A second worker a long PDF may share its pages with, while one is free; it gets the file's bytes itself. */
+  borrowHelper?: () => PdfReader | undefined;
 }
 
 /** Every this many pages the document record notes how far the import got. */
@@ -79,7 +79,7 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
 }
 
 async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {
-  const { signal, onProgress, batchSize = 200, password, pdfReader, helperReader } = options;
+  const { signal, onProgress, batchSize = 200, password, pdfReader, borrowHelper } = options;
   // Checked again under the lock: another tab may have finished the same file meanwhile.
   const before = await getDocument(db, id);
   if (before?.state === 'ready') return { kind: 'duplicate', doc: before };
@@ -116,7 +116,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
         fileName: file.name,
         password,
         pdfReader,
-        helperReader,
+        helper: borrowHelper ? { borrow: borrowHelper, bytes: () => file.arrayBuffer() } : undefined,
         signal,
         onPage: (page, pageCount) => {
           doc.pageCount = pageCount;

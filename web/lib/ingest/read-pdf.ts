@@ -5,7 +5,7 @@ import { pdfProvenance, type PrintChrome } from '../provenance/pdf-provenance';
 import type { DocumentReader, PageSink } from './reader';
 
 const CLEANUP_EVERY_PAGES = 100;
-/** A PDF this long is worth opening in a second worker, when one is free, to read two pages at once. */
+/** With this many pages left, a PDF is worth opening in a second worker, when one is free, to read two pages at once. */
 const SHARE_FROM_PAGES = 50;
 /** Pages asked of each worker ahead of the one being stored: it never waits for the page to ask. */
 const AHEAD_PER_READER = 2;
@@ -16,23 +16,31 @@ type PageResult = { page: ExtractedPage } | { error: unknown };
  * Reads a PDF page by page with pdf.js. A page pdf.js cannot open is noted and skipped; the
  * header and footer a browser printed on the first and last pages say where it came from.
  */
-export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfReader, helperReader, signal, onPage }, sink: PageSink) => {
+export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfReader, helper, signal, onPage }, sink: PageSink) => {
   const reader = pdfReader ?? new PdfReader('pdf reader');
   const readers = [reader];
-  const abort = () => readers.forEach((r) => void r.close().catch(() => undefined));
+  let helping: PdfReader | undefined;
+  const abort = () => [reader, helping].forEach((r) => void r?.close().catch(() => undefined));
   signal?.addEventListener('abort', abort);
   try {
-    // The first worker takes the bytes; the helper, if it opens the file too, a copy.
-    const spare = helperReader ? bytes.slice(0) : null;
     const { numPages, info, xmp } = await reader.open(new Uint8Array(bytes), password);
-    if (helperReader && spare && numPages >= SHARE_FROM_PAGES) {
-      // Opened while the first worker already reads; a helper that cannot open it is not needed.
-      const opening = helperReader.open(new Uint8Array(spare), password).then(
-        () => true,
-        () => false,
-      );
-      void opening.then((opened) => opened && !signal?.aborted && readers.push(helperReader));
-    }
+    // A helper, once lent, opens the file while the first worker reads on, and then takes
+    // pages too; one that cannot open it is not needed.
+    const askForHelp = (pageNumber: number) => {
+      if (helping || !helper || numPages - pageNumber < SHARE_FROM_PAGES) return;
+      helping = helper.borrow();
+      const lent = helping;
+      if (!lent) return;
+      void helper
+        .bytes()
+        .then((copy) => lent.open(new Uint8Array(copy), password))
+        .then(
+          () => {
+            if (!signal?.aborted) readers.push(lent);
+          },
+          () => undefined,
+        );
+    };
     const meta = { info, metadata: xmp ? { get: (name: string) => xmp[name] ?? null } : null };
     const rawTitle = metadataTitle(meta);
     const failedPages: number[] = [];
@@ -59,6 +67,7 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     for (let pageNumber = 1; pageNumber <= numPages; pageNumber++) {
       signal?.throwIfAborted();
       onPage(pageNumber, numPages);
+      askForHelp(pageNumber);
       requestUpTo(Math.min(pageNumber + AHEAD_PER_READER * readers.length, Math.ceil(pageNumber / CLEANUP_EVERY_PAGES) * CLEANUP_EVERY_PAGES));
       const current = await requested.get(pageNumber);
       requested.delete(pageNumber);
@@ -86,7 +95,7 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     };
   } finally {
     signal?.removeEventListener('abort', abort);
-    await helperReader?.close().catch(() => undefined);
+    await helping?.close().catch(() => undefined);
     if (pdfReader) await reader.close().catch(() => undefined);
     else reader.terminate();
   }

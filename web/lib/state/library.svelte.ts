@@ -188,12 +188,13 @@ export class Library {
 
   /** A further reader, lent to a file read alone so that a long PDF is read two pages at a time. */
   private helperReader: PdfReader | null = null;
-  private helperLent = false;
+  /** The queue key of the file the helper is lent to. */
+  private helperLentTo: number | null = null;
 
   private lendHelper(item: QueueItem): PdfReader | undefined {
-    if (this.helperLent || this.queue.some((q) => q.key !== item.key && isActive(q))) return undefined;
+    if (this.helperLentTo !== null || this.queue.some((q) => q.key !== item.key && isActive(q))) return undefined;
     if (!this.helperReader || this.helperReader.failed) this.helperReader = new PdfReader('pdf reader (helper)');
-    this.helperLent = true;
+    this.helperLentTo = item.key;
     return this.helperReader;
   }
 
@@ -210,13 +211,12 @@ export class Library {
     let outcome: IngestOutcome;
     let shownAt = 0;
     const isPdf = progressUnit(file.name) === 'page';
-    const helperReader = isPdf ? this.lendHelper(item) : undefined;
     try {
       outcome = await ingestFile(db, file, {
         signal: controller.signal,
         password: item.password,
         pdfReader: isPdf ? this.pdfReaderFor(lane) : undefined,
-        helperReader,
+        borrowHelper: isPdf ? () => this.lendHelper(item) : undefined,
         onProgress: (p) => {
           // A page count that changes hundreds of times a second costs the page a layout and
           // a paint each frame, and no one reads it that fast: a few updates a second.
@@ -232,7 +232,7 @@ export class Library {
       outcome = { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
     } finally {
       this.controllers.delete(item.key);
-      if (helperReader) this.helperLent = false;
+      if (this.helperLentTo === item.key) this.helperLentTo = null;
     }
     // An encrypted PDF keeps its file until the person types the password or skips it.
     if (outcome.kind !== 'password') this.pendingFiles.delete(item.key);
