@@ -144,6 +144,9 @@ describe('the library, end to end, served by llama-server', () => {
     const { page } = await openApp(browser(), appUrl);
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf()), pdfFile('harbour ledger.pdf', await ledgerPdf(600, 'Harbour'))]);
     await libraryItem(page, 'harbour ledger.pdf').filter({ hasText: 'Ready' }).waitFor({ timeout: 120_000 });
+    // A reader per import lane (one per core, four at most, here one per file), and the helper that joined.
+    const lanes = Math.min(3, 4, await page.evaluate(() => navigator.hardwareConcurrency));
+    expect(page.workers().filter((w) => w.url().includes('pdf-reader.worker')).length).toBe(lanes + 1);
     const search = page.getByRole('searchbox', { name: 'Search your library' });
     for (const n of [551, 552]) {
       await search.fill(`harbour ${n} week ${n}`);

@@ -20,23 +20,32 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
   const reader = pdfReader ?? new PdfReader('pdf reader');
   const readers = [reader];
   let helping: PdfReader | undefined;
+  /** The helper's opening of this file: settled before the helper is given back. */
+  let joining: Promise<void> = Promise.resolve();
+  let finished = false;
   const abort = () => [reader, helping].forEach((r) => void r?.close().catch(() => undefined));
   signal?.addEventListener('abort', abort);
+  /** The helper is optional: one that fails leaves the pages to the first worker. */
+  const dropHelper = (worker: PdfReader) => {
+    const at = readers.indexOf(worker);
+    if (worker !== reader && at >= 0) readers.splice(at, 1);
+  };
   try {
     const { numPages, info, xmp } = await reader.open(new Uint8Array(bytes), password);
     // A helper, once lent, opens the file while the first worker reads on, and then takes
-    // pages too; one that cannot open it is not needed.
+    // pages too; one that cannot open it is not needed. Nothing is opened in it once this
+    // read is over: it may by then be lent to the next file.
     const askForHelp = (pageNumber: number) => {
       if (helping || !helper || numPages - pageNumber < SHARE_FROM_PAGES) return;
       helping = helper.borrow();
       const lent = helping;
       if (!lent) return;
-      void helper
+      joining = helper
         .bytes()
-        .then((copy) => lent.open(new Uint8Array(copy), password))
+        .then((copy) => (finished || signal?.aborted ? undefined : lent.open(new Uint8Array(copy), password)))
         .then(
-          () => {
-            if (!signal?.aborted) readers.push(lent);
+          (opened) => {
+            if (opened && !finished && !signal?.aborted) readers.push(lent);
           },
           () => undefined,
         );
@@ -54,16 +63,18 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     const requestUpTo = (last: number) => {
       for (; lastRequested < Math.min(last, numPages); ) {
         const n = ++lastRequested;
-        const worker = readers[n % readers.length];
-        requested.set(
-          n,
-          worker.page(n).then(
-            (page) => ({ page }),
-            (error: unknown) => ({ error }),
-          ),
-        );
+        requested.set(n, readPage(n, readers[n % readers.length]));
       }
     };
+    const readPage = (n: number, worker: PdfReader): Promise<PageResult> =>
+      worker.page(n).then(
+        (page) => ({ page }),
+        (error: unknown) => {
+          if (worker === reader || !worker.failed) return { error };
+          dropHelper(worker);
+          return readPage(n, reader);
+        },
+      );
     for (let pageNumber = 1; pageNumber <= numPages; pageNumber++) {
       signal?.throwIfAborted();
       onPage(pageNumber, numPages);
@@ -73,7 +84,7 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
       requested.delete(pageNumber);
       // pdf.js keeps the fonts and page objects it has loaded; over hundreds of pages they
       // add up. Freed now and then, between two pages, when nothing is in flight.
-      if (pageNumber % CLEANUP_EVERY_PAGES === 0) await Promise.all(readers.map((r) => r.cleanup()));
+      if (pageNumber % CLEANUP_EVERY_PAGES === 0) await Promise.all(readers.map((r) => (r === reader ? r.cleanup() : r.cleanup().catch(() => dropHelper(r)))));
       signal?.throwIfAborted();
       if (!current || 'error' in current) {
         // One broken page does not cost the person the rest of the document.
@@ -95,6 +106,11 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     };
   } finally {
     signal?.removeEventListener('abort', abort);
+    finished = true;
+    // A helper still opening this file is stopped, and given back only once its opening is
+    // over, then closed again: a late open would otherwise land in the next file it reads.
+    await helping?.close().catch(() => undefined);
+    await joining;
     await helping?.close().catch(() => undefined);
     if (pdfReader) await reader.close().catch(() => undefined);
     else reader.terminate();
