@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import MiniSearch, { type SearchOptions } from 'minisearch';
-import { INDEX_OPTIONS, RANKING, type IndexableChunk } from '../../web/lib/search/index';
+import { INDEX_OPTIONS, LibraryIndex, RANKING, type IndexableChunk } from '../../web/lib/search/index';
 import { topHits } from '../../web/lib/search/top-hits';
 import { searchTerms } from '../../web/lib/search/terms';
 import { chunkPages } from '../../web/lib/text/chunk';
@@ -87,6 +87,23 @@ describe('topHits ranks as MiniSearch does', () => {
     const scope = new Set(evalDocs.slice(0, 5).map((d) => d.id));
     const inScope = (id: string) => scope.has(id.slice(0, id.indexOf(':')));
     for (const query of evalQueries.slice(0, 20)) expectSameAsMiniSearch(mini, query, 20, inScope);
+  });
+
+  it('leaves out the documents it is told to (one being added), within a scope or not', () => {
+    const index = LibraryIndex.empty();
+    index.add(proseChunks());
+    const docOf = (id: string) => id.slice(0, id.indexOf(':'));
+    for (const query of evalQueries.slice(0, 20)) {
+      const all = index.search(query, 10);
+      if (all.length === 0) continue;
+      const hidden = new Set([docOf(all[0].chunkId)]);
+      const without = index.search(query, 10, null, hidden);
+      expect(without.some((h) => hidden.has(docOf(h.chunkId)))).toBe(false);
+      // The places the hidden document would take go to the next best of the others.
+      expect(without.map((h) => h.chunkId)).toEqual(index.search(query, 200).filter((h) => !hidden.has(docOf(h.chunkId))).slice(0, 10).map((h) => h.chunkId));
+      const scope = new Set([...hidden, ...evalDocs.slice(0, 5).map((d) => d.id)]);
+      expect(index.search(query, 10, scope, hidden).every((h) => scope.has(docOf(h.chunkId)) && !hidden.has(docOf(h.chunkId)))).toBe(true);
+    }
   });
 
   it('after documents are removed: they are never found, and the rest rank as MiniSearch ranks them', () => {

@@ -76,9 +76,13 @@ export class LibraryIndex {
     this.mini.discardAll(chunkIds.filter((id) => this.mini.has(id)));
   }
 
-  /** The best chunks for a query; with `prefixes`, only chunks of those documents (see chunkKeyPrefix). */
-  search(query: string, limit = 50, prefixes?: ReadonlySet<string> | null): IndexHit[] {
-    const accept = prefixes ? (id: string) => prefixes.has(id.slice(0, id.indexOf(':'))) : undefined;
+  /**
+   * The best chunks for a query; with `prefixes`, only chunks of those documents, and never
+   * chunks of the documents in `excluded` (both by chunk key prefix, see chunkKeyPrefix).
+   */
+  search(query: string, limit = 50, prefixes?: ReadonlySet<string> | null, excluded?: { has(prefix: string): boolean }): IndexHit[] {
+    const prefixOf = (id: string) => id.slice(0, id.indexOf(':'));
+    const accept = prefixes || excluded ? (id: string) => (!prefixes || prefixes.has(prefixOf(id))) && !excluded?.has(prefixOf(id)) : undefined;
     return topHits(this.mini, searchTerms(query), RANKING, limit, accept);
   }
 

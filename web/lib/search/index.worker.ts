@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { openLibraryDB, type LibraryDB } from '../storage/schema';
-import { getDocumentChunks } from '../storage/library';
-import type { LibraryIndex } from './index';
+import { chunkKeyPrefix, getDocumentChunks } from '../storage/library';
+import type { LibraryIndex, SearchableIndex } from './index';
 import { indexableChunks, openPersistedIndex, persistIndex } from './persisted-index';
 import { yieldToMessages } from '../scheduling';
 import type { IndexRequest, IndexRequestMessage } from './index-protocol';
@@ -21,6 +21,22 @@ import { findPassages } from './retrieve';
 const ADD_SLICE = 100;
 
 let db: LibraryDB | null = null;
+/**
+ * Documents being added, and documents whose removal is waiting its turn, by chunk key
+ * prefix: searches leave them out, as the page lists a document only once all of it is in,
+ * and no longer once its removal is asked for. Their hits would otherwise take places in the
+ * results that the page then leaves empty.
+ */
+const adding = new Set<string>();
+const leaving = new Set<string>();
+const hidden = { has: (prefix: string) => adding.has(prefix) || leaving.has(prefix) };
+
+function visible(source: LibraryIndex): SearchableIndex {
+  const excluded = adding.size + leaving.size > 0 ? hidden : undefined;
+  return { search: (query, limit, prefixes) => source.search(query, limit, prefixes, excluded) };
+}
+
+const prefixOf = (chunkId: string) => chunkId.slice(0, chunkId.indexOf(':'));
 let index: LibraryIndex | null = null;
 
 function ready(): { db: LibraryDB; index: LibraryIndex } {
@@ -38,26 +54,36 @@ async function handle(request: IndexRequest): Promise<unknown> {
     }
     case 'add-document': {
       const { db: database, index: target } = ready();
-      const chunks = indexableChunks(await getDocumentChunks(database, request.docId), new Map([[request.docId, { title: request.title }]]));
-      // A book goes in slices, and searches are answered between them (see READS).
-      for (let from = 0; from < chunks.length; from += ADD_SLICE) {
-        if (from > 0) await yieldToMessages();
-        target.add(chunks.slice(from, from + ADD_SLICE));
+      const prefix = chunkKeyPrefix(request.docId);
+      adding.add(prefix);
+      try {
+        const chunks = indexableChunks(await getDocumentChunks(database, request.docId), new Map([[request.docId, { title: request.title }]]));
+        // A book goes in slices, and searches are answered between them (see READS).
+        for (let from = 0; from < chunks.length; from += ADD_SLICE) {
+          if (from > 0) await yieldToMessages();
+          target.add(chunks.slice(from, from + ADD_SLICE));
+        }
+        return chunks.length;
+      } finally {
+        adding.delete(prefix);
       }
-      return chunks.length;
     }
     case 'remove':
-      ready().index.remove(request.chunkIds);
+      try {
+        ready().index.remove(request.chunkIds);
+      } finally {
+        for (const chunkId of request.chunkIds) leaving.delete(prefixOf(chunkId));
+      }
       return null;
     case 'search':
-      return ready().index.search(request.query, request.limit, request.prefixes);
+      return visible(ready().index).search(request.query, request.limit, request.prefixes);
     case 'search-pages': {
       const { db: database, index: source } = ready();
-      return findPages(database, source, request.query, request.limit, request.prefixes);
+      return findPages(database, visible(source), request.query, request.limit, request.prefixes);
     }
     case 'find-passages': {
       const { db: database, index: source } = ready();
-      return findPassages(database, source, request.query, request.count, request.prefixes);
+      return findPassages(database, visible(source), request.query, request.count, request.prefixes);
     }
     case 'persist': {
       const { db: database, index: source } = ready();
@@ -70,9 +96,8 @@ async function handle(request: IndexRequest): Promise<unknown> {
 /**
  * Requests that change the index (or save it) run one at a time, in order. Searches do not
  * wait for them: adding a book and saving a large index take seconds, and both go in slices
- * with searches answered in between. A search may so see part of a document still being
- * added, or one being removed; the page only shows documents it lists, and it lists a
- * document once the index holds all of it, and no longer once its removal is asked for.
+ * with searches answered in between. A search leaves out a document still being added (see
+ * `adding`); one being removed the page leaves out, as it no longer lists it.
  */
 let changes: Promise<unknown> = Promise.resolve();
 
@@ -88,5 +113,6 @@ self.addEventListener('message', (event: MessageEvent<IndexRequestMessage>) => {
     void respond(id, request);
     return;
   }
+  if (request.type === 'remove') for (const chunkId of request.chunkIds) leaving.add(prefixOf(chunkId));
   changes = changes.then(() => respond(id, request));
 });
