@@ -163,6 +163,15 @@ describe('building a prompt', () => {
     expect(prepared.prompt).toBe(renderBuiltin('chatml', [{ role: 'system', content: `${DEFAULT_CHAT_SETTINGS.systemPrompt.trim()}\n\n${passagesSection(prepared.passages)}` }, { role: 'user', content: 'q' }]).prompt);
   });
 
+  it('counts again for another model: its tokenizer counts differently', async () => {
+    const counter = new WordServer();
+    const builder = new PromptBuilder(counter);
+    const input = { question: 'q', history: [], candidates: [passage('a', 0, 50)], settings: DEFAULT_CHAT_SETTINGS, server };
+    await builder.prepare(input);
+    await builder.prepare({ ...input, server: { ...server, model: 'other.gguf' } });
+    expect(counter.counted.filter((t) => t.startsWith('[10] "Doc a"'))).toHaveLength(2);
+  });
+
   it('counts spares only where the best leave room they might fit', async () => {
     const counter = new WordServer();
     // Room for one big passage: the next big one is passed over, a small spare goes in its place.

@@ -112,6 +112,17 @@ export class PromptBuilder {
   /** Bytes and tokens of every passage counted: what guesses for the others go by. */
   private countedBytes = 0;
   private countedTokens = 0;
+  /** The model the counts are for: another tokenizer counts differently. */
+  private countsModel: string | null = null;
+
+  private forgetCountsUnlessFor(model: string): void {
+    if (model === this.countsModel) return;
+    this.countsModel = model;
+    this.passageTokens.clear();
+    this.heading = null;
+    this.countedBytes = 0;
+    this.countedTokens = 0;
+  }
 
   /** Counts the passages not yet counted (and the heading, the first time) in one request where the server allows. */
   private async countPassages(passages: Passage[], signal?: AbortSignal): Promise<void> {
@@ -133,6 +144,7 @@ export class PromptBuilder {
   }
 
   async prepare(input: PrepareInput, signal?: AbortSignal): Promise<PreparedPrompt> {
+    this.forgetCountsUnlessFor(input.server.model);
     const contextSize = input.server.contextSize ?? DEFAULT_CONTEXT;
     const reserve = answerReserve(contextSize, input.settings.maxAnswerTokens);
     const limit = contextSize - reserve;

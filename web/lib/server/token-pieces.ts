@@ -2,8 +2,8 @@
  * Token counts of several texts from one `/tokenize` of them joined, with `with_pieces`
  * (llama-server): each token is given to the text its first byte falls in. One request
  * instead of one per text is most of the time between Send and the answer's request.
- * A token that spans the join of two texts counts for the first; the exact count of the
- * whole prompt, made after, is what keeps a prompt inside the context.
+ * A token that spans the join of two texts counts for the first. The prompt builder adds
+ * such counts up for the whole prompt, with a few tokens to spare (see prepare.ts).
  */
 
 interface TokenWithPiece {

@@ -186,21 +186,22 @@ export class Chat {
     this.controller = controller;
     this.streamingId = answer.id;
     this.streamingConversation = conversation;
-    const info = this.connectedInfo();
-    // The passages are asked for before anything else: finding them is most of the wait
-    // before the request, and the index's worker does it while this thread goes on.
-    // Follow-ups lean on the previous question for what "it" or "they" refer to.
-    const previousQuestion = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const { scope, query } = this.scopeFor(question);
-    const retrieving = info ? this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount * 2, scope) : Promise.resolve([]);
-    retrieving.catch(() => undefined);
-    conversation.updatedAt = Date.now();
-    this.moveToTop(conversation);
-    // Not awaited: IndexedDB runs this write before any later one, and the answer need not wait.
-    void this.save(conversation);
-    // What has arrived is saved every few seconds, so a closed tab loses little of it.
-    const saver = setInterval(() => void this.save(conversation), PARTIAL_SAVE_MS);
+    let saver: ReturnType<typeof setInterval> | undefined;
     try {
+      const info = this.connectedInfo();
+      // The passages are asked for before anything else: finding them is most of the wait
+      // before the request, and the index's worker does it while this thread goes on.
+      // Follow-ups lean on the previous question for what "it" or "they" refer to.
+      const previousQuestion = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
+      const { scope, query } = this.scopeFor(question);
+      const retrieving = info ? this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount * 2, scope) : Promise.resolve([]);
+      retrieving.catch(() => undefined);
+      conversation.updatedAt = Date.now();
+      this.moveToTop(conversation);
+      // Not awaited: IndexedDB runs this write before any later one, and the answer need not wait.
+      void this.save(conversation);
+      // What has arrived is saved every few seconds, so a closed tab loses little of it.
+      saver = setInterval(() => void this.save(conversation), PARTIAL_SAVE_MS);
       if (!info) throw new ServerError('unreachable', 'no model server is connected');
       if (!isWholeLibrary(scope)) answer.notice = `Only documents saved ${[scope.rangeLabel, scope.site ? `from ${scope.site}` : ''].filter(Boolean).join(' ')} were searched.`;
       let maxPassages = this.settings.passageCount;
