@@ -77,8 +77,10 @@ describe('backup and restore', () => {
 
   it('restores what it can from a damaged backup, says what it could not, and leaves nothing half-written', async () => {
     const files = unzipSync(new Uint8Array(await (await exportLibrary(await sourceLibrary())).arrayBuffer()));
-    // One document's chunks are unreadable (written after its record and bytes), the other's are fine.
-    files[`chunks/${idB}.json`] = strToU8('{ not json');
+    // One document's chunks fail to be written in their second batch (a record without a key),
+    // after its record, its bytes and a first batch of chunks are in; the other's are fine.
+    const chunk = (seq: number) => ({ id: chunkId(idB, seq), docId: idB, seq, text: `line ${seq}`, page: 1, pageStart: 1, pageEnd: 1, pageBreaks: [] });
+    files[`chunks/${idB}.json`] = strToU8(JSON.stringify([...Array.from({ length: 200 }, (_, i) => chunk(i)), { ...chunk(200), id: undefined }]));
     const target = await freshDb();
     await addDoc(target, 'c'.repeat(64), 'Mine', ['My own notes.'], [1, 2, 3]);
     const report = await importLibrary(target, new Blob([zipSync(files)]));
@@ -89,12 +91,16 @@ describe('backup and restore', () => {
     expect(await getFile(target, idB)).toBeUndefined();
     expect(await target.count('documents')).toBe(2);
     expect(await getDocumentChunks(target, idB)).toEqual([]);
+    expect(await target.count('chunks')).toBe(3);
     // The rest of the backup still comes in.
     expect((await listConversations(target)).map((c) => c.id)).toEqual(['c1']);
-    expect(describeImport(report)).toMatch(/^Restored 1 document, 1 conversation\. Settings restored\. Could not restore Sealed\.pdf \(.+\)\. The rest of your library is as it was\.$/);
+    expect(describeImport(report)).toBe(
+      'Restored 1 document, 1 conversation. Settings restored. Could not restore Sealed.pdf: its part of the backup is damaged; make the backup again from a library that has it. The rest of your library is as it was.',
+    );
 
-    // A file missing from the backup is named too.
+    // A file missing from the backup, and chunks that are not JSON, are named too.
     delete files[`documents/${idA}.pdf`];
+    files[`chunks/${idB}.json`] = strToU8('{ not json');
     const other = await freshDb();
     const second = await importLibrary(other, new Blob([zipSync(files)]));
     expect(second.failed).toEqual([

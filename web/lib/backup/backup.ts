@@ -5,6 +5,7 @@ import { getConversation, listConversations, putConversation } from '../storage/
 import { newId } from '../ids';
 import { plural } from '../format';
 import { describeStorageFailure } from '../storage/usage';
+import { ingestLockName, withLockIfFree } from '../ingest/locks';
 
 /**
  * One-file backup of everything: each document's original bytes, its chunks and metadata,
@@ -47,6 +48,8 @@ export interface ImportReport {
   added: { id: string; libraryVersion: number }[];
   /** Documents that could not be restored, and why; the others are restored all the same. */
   failed: { fileName: string; reason: string }[];
+  conversationsFailed: number;
+  settingsFailed: boolean;
 }
 
 function zipAsync(files: AsyncZippable): Promise<Uint8Array<ArrayBuffer>> {
@@ -98,52 +101,70 @@ export async function importLibrary(db: LibraryDB, backup: Blob): Promise<Import
     throw new BackupError('this file is not a Memory Cache backup (it is not a zip file)');
   }
   const manifest = readManifest(files);
-  const report: ImportReport = { documentsAdded: 0, documentsAlreadyHere: 0, conversationsAdded: 0, conversationsCopied: 0, settingsApplied: false, added: [], failed: [] };
+  const report: ImportReport = { documentsAdded: 0, documentsAlreadyHere: 0, conversationsAdded: 0, conversationsCopied: 0, settingsApplied: false, added: [], failed: [], conversationsFailed: 0, settingsFailed: false };
 
   for (const entry of manifest.documents) {
-    const { file, chunks: chunksPath, password, ...doc } = entry;
-    const before = await getDocument(db, doc.id);
-    if (before?.state === 'ready') {
-      report.documentsAlreadyHere++;
-      continue;
-    }
-    try {
-      const bytes = files[file];
-      const chunksJson = files[chunksPath];
-      if (!bytes || !chunksJson) throw new BackupError('it is missing from the backup');
-      // Copied out of the zip's buffer: IndexedDB would otherwise keep the whole archive alive.
-      await beginDocument(db, doc, bytes.slice().buffer, password);
-      const chunks = JSON.parse(strFromU8(chunksJson)) as StoredChunk[];
-      for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
-      const libraryVersion = await completeDocument(db, { ...doc, state: 'ready' });
+    // Under the lock an import of the same file holds: neither may undo the other's writes.
+    const outcome = await withLockIfFree(ingestLockName(entry.id), () => restoreDocument(db, files, entry));
+    if (outcome === null) report.failed.push({ fileName: entry.fileName, reason: 'it is being added right now; restore the backup again once it is done' });
+    else if (outcome === 'already here') report.documentsAlreadyHere++;
+    else if ('failed' in outcome) report.failed.push({ fileName: entry.fileName, reason: outcome.failed });
+    else {
       report.documentsAdded++;
-      report.added.push({ id: doc.id, libraryVersion });
-    } catch (error) {
-      // Nothing of it stays half-written; an import of it that was interrupted here keeps its bytes.
-      if (before?.state === 'interrupted') await markInterrupted(db, doc.id).catch(() => undefined);
-      else await discardUnfinishedDocument(db, doc.id).catch(() => undefined);
-      const reason = (await describeStorageFailure(error)) ?? (error instanceof Error ? error.message : String(error));
-      report.failed.push({ fileName: doc.fileName, reason });
+      report.added.push({ id: entry.id, libraryVersion: outcome.libraryVersion });
     }
   }
 
+  // What fails here leaves the documents restored above as they are, and says so.
   for (const conversation of manifest.conversations) {
-    const existing = await getConversation(db, conversation.id);
-    if (!existing) {
-      await putConversation(db, conversation);
-      report.conversationsAdded++;
-    } else if (JSON.stringify(existing) !== JSON.stringify(conversation)) {
-      await putConversation(db, { ...conversation, id: newId(), title: `${conversation.title} (imported)` });
-      report.conversationsCopied++;
+    try {
+      const existing = await getConversation(db, conversation.id);
+      if (!existing) {
+        await putConversation(db, conversation);
+        report.conversationsAdded++;
+      } else if (JSON.stringify(existing) !== JSON.stringify(conversation)) {
+        await putConversation(db, { ...conversation, id: newId(), title: `${conversation.title} (imported)` });
+        report.conversationsCopied++;
+      }
+    } catch {
+      report.conversationsFailed++;
     }
   }
 
   // Settings come in only where this library has none: a person's own choices win.
-  if ((await db.count('settings')) === 0 && manifest.settings.length > 0) {
-    for (const setting of manifest.settings) if (!PRIVATE_SETTINGS.has(setting.key)) await db.put('settings', setting);
-    report.settingsApplied = true;
+  try {
+    if ((await db.count('settings')) === 0 && manifest.settings.length > 0) {
+      for (const setting of manifest.settings) if (!PRIVATE_SETTINGS.has(setting.key)) await db.put('settings', setting);
+      report.settingsApplied = true;
+    }
+  } catch {
+    report.settingsFailed = true;
   }
   return report;
+}
+
+/** One document of a backup, written whole or not at all. */
+async function restoreDocument(db: LibraryDB, files: Unzipped, entry: BackupDocument): Promise<'already here' | { libraryVersion: number } | { failed: string }> {
+  const { file, chunks: chunksPath, password, ...doc } = entry;
+  let before: StoredDocument | undefined;
+  try {
+    before = await getDocument(db, doc.id);
+    if (before?.state === 'ready') return 'already here';
+    const bytes = files[file];
+    const chunksJson = files[chunksPath];
+    if (!bytes || !chunksJson) return { failed: 'it is missing from the backup' };
+    // Copied out of the zip's buffer: IndexedDB would otherwise keep the whole archive alive.
+    await beginDocument(db, doc, bytes.slice().buffer, password);
+    const chunks = JSON.parse(strFromU8(chunksJson)) as StoredChunk[];
+    for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
+    return { libraryVersion: await completeDocument(db, { ...doc, state: 'ready' }) };
+  } catch (error) {
+    // Nothing of it stays half-written; an import of it that was interrupted here keeps its bytes.
+    if (before?.state === 'interrupted') await markInterrupted(db, doc.id).catch(() => undefined);
+    else await discardUnfinishedDocument(db, doc.id).catch(() => undefined);
+    const storage = await describeStorageFailure(error, 'restore the backup again');
+    return { failed: storage ?? 'its part of the backup is damaged; make the backup again from a library that has it' };
+  }
 }
 
 /** What a restore did, in a sentence or two: what came in, what was already here, and what could not be restored and why. */
@@ -153,11 +174,11 @@ export function describeImport(report: ImportReport): string {
   parts.push(plural(report.conversationsAdded + report.conversationsCopied, 'conversation'));
   if (report.conversationsCopied) parts.push(`${report.conversationsCopied} kept as copies beside yours`);
   let text = `${parts.join(', ')}.${report.settingsApplied ? ' Settings restored.' : ''}`;
-  if (report.failed.length > 0) {
-    const named = report.failed.slice(0, 3).map(({ fileName, reason }) => `${fileName} (${reason})`);
-    const more = report.failed.length - named.length;
-    text += ` Could not restore ${named.join('; ')}${more > 0 ? `; and ${plural(more, 'other document')}` : ''}. The rest of your library is as it was.`;
-  }
+  for (const { fileName, reason } of report.failed.slice(0, 3)) text += ` Could not restore ${fileName}: ${reason}.`;
+  if (report.failed.length > 3) text += ` ${plural(report.failed.length - 3, 'other document')} could not be restored either.`;
+  if (report.conversationsFailed > 0) text += ` ${plural(report.conversationsFailed, 'conversation')} could not be restored.`;
+  if (report.settingsFailed) text += ' The settings could not be restored.';
+  if (report.failed.length > 0 || report.conversationsFailed > 0 || report.settingsFailed) text += ' The rest of your library is as it was.';
   return text;
 }
 

@@ -24,14 +24,14 @@ function storageFailure(error: unknown): 'quota' | 'disk' | null {
   return null;
 }
 
-/** What a person can do about a write that failed for want of space, or null for another failure. */
-export async function describeStorageFailure(error: unknown): Promise<string | null> {
+/** What a person can do about a write that failed for want of space, or null for another failure; `retry` says what to do once there is room. */
+export async function describeStorageFailure(error: unknown, retry = 'add it again'): Promise<string | null> {
   const failure = storageFailure(error);
   if (!failure) return null;
   const usage = await storageUsage().catch(() => null);
   const used = usage ? ` (this site uses ${formatBytes(usage.usedBytes)} of the ${formatBytes(usage.quotaBytes)} the browser allows)` : '';
   const what = failure === 'quota' ? 'the browser has no storage space left' : 'the browser could not save it: its disk is full or failing';
-  return `${what}${used}; free some space or delete documents, then add it again`;
+  return `${what}${used}; free some space or delete documents, then ${retry}`;
 }
 
 /**
