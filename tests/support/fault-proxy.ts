@@ -19,8 +19,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
   const proxy: FaultProxy = { url: '', fault: 'none', close: () => Promise.resolve() };
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
-    const outgoing = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
+    const headers = body ? { ...req.headers, 'content-length': String(body.length) } : req.headers;
+    const outgoing = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       // A page that hangs up must reach the server, as it would without a proxy.
       res.on('close', () => answer.destroy());
@@ -55,7 +56,21 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       });
     });
     outgoing.on('error', () => res.destroy());
-    req.pipe(outgoing);
+    if (body) outgoing.end(body);
+    else req.pipe(outgoing);
+  };
+
+  /**
+   * A completion the proxy will cut must go on long enough to be cut: the generated model may
+   * otherwise end its answer (end of text, a stop string) before it has written anything.
+   */
+  const forwardToBeCut = (req: IncomingMessage, res: ServerResponse) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => {
+      const completion = JSON.parse(Buffer.concat(parts).toString('utf8')) as Record<string, unknown>;
+      forward(req, res, Buffer.from(JSON.stringify({ ...completion, ignore_eos: true, stop: [] })));
+    });
   };
 
   const server: Server = createServer((req, res) => {
@@ -64,7 +79,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       res.end(JSON.stringify({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } }));
       return;
     }
-    forward(req, res);
+    if (req.url === '/completion' && (proxy.fault === 'drop-mid-stream' || proxy.fault === 'malformed-line')) forwardToBeCut(req, res);
+    else forward(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
