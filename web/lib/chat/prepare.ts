@@ -196,7 +196,8 @@ export class PromptBuilder {
     const headingTokens = maxPassages > 0 ? (this.heading ?? 0) : 0;
     const room = passageRoom({ contextSize, answerReserve: reserve, baseTokens: baseTokens + headingTokens });
     const countOf = (p: Passage) => this.passageTokens.get(p.chunkId) ?? null;
-    for (;;) {
+    // One round of spares settles it unless its counts change the guesses (see worthCounting): two at most.
+    for (let round = 0; round < 2; round++) {
       const more = worthCounting(candidates.map(countOf), candidates.map((p) => this.guessTokens(p)), room, maxPassages);
       if (more.length === 0) break;
       await this.countPassages(more.map((i) => candidates[i]), signal);
