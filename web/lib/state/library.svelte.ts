@@ -204,7 +204,12 @@ export class Library {
 
   private async process(db: LibraryDB, item: QueueItem, lane: number): Promise<void> {
     const file = this.pendingFiles.get(item.key);
-    if (!file) return;
+    if (!file) {
+      // Not left waiting: the lane would take it again at once, for ever.
+      item.status = 'failed';
+      item.message = 'its file is no longer at hand; add it again';
+      return;
+    }
     const controller = new AbortController();
     this.controllers.set(item.key, controller);
     item.status = 'reading';
