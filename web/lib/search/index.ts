@@ -2,6 +2,7 @@ import MiniSearch, { type Options } from 'minisearch';
 import { processTerm, searchTerms, tokenize } from './terms';
 import { topHits, type RankingOptions } from './top-hits';
 import { serializeIndex } from './serialize-index';
+import { prefixOfChunk } from '../storage/library';
 
 /**
  * The keyword index over every chunk of the library. It stores no fields: results carry
@@ -81,8 +82,7 @@ export class LibraryIndex {
    * chunks of the documents in `excluded` (both by chunk key prefix, see chunkKeyPrefix).
    */
   search(query: string, limit = 50, prefixes?: ReadonlySet<string> | null, excluded?: { has(prefix: string): boolean }): IndexHit[] {
-    const prefixOf = (id: string) => id.slice(0, id.indexOf(':'));
-    const accept = prefixes || excluded ? (id: string) => (!prefixes || prefixes.has(prefixOf(id))) && !excluded?.has(prefixOf(id)) : undefined;
+    const accept = prefixes || excluded ? (id: string) => (!prefixes || prefixes.has(prefixOfChunk(id))) && !excluded?.has(prefixOfChunk(id)) : undefined;
     return topHits(this.mini, searchTerms(query), RANKING, limit, accept);
   }
 

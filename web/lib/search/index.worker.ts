@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { openLibraryDB, type LibraryDB } from '../storage/schema';
-import { chunkKeyPrefix, getDocumentChunks } from '../storage/library';
+import { chunkKeyPrefix, getDocumentChunks, prefixOfChunk } from '../storage/library';
 import type { LibraryIndex, SearchableIndex } from './index';
 import { indexableChunks, openPersistedIndex, persistIndex } from './persisted-index';
 import { yieldToMessages } from '../scheduling';
@@ -36,7 +36,6 @@ function visible(source: LibraryIndex): SearchableIndex {
   return { search: (query, limit, prefixes) => source.search(query, limit, prefixes, excluded) };
 }
 
-const prefixOf = (chunkId: string) => chunkId.slice(0, chunkId.indexOf(':'));
 let index: LibraryIndex | null = null;
 
 function ready(): { db: LibraryDB; index: LibraryIndex } {
@@ -72,7 +71,7 @@ async function handle(request: IndexRequest): Promise<unknown> {
       try {
         ready().index.remove(request.chunkIds);
       } finally {
-        for (const chunkId of request.chunkIds) leaving.delete(prefixOf(chunkId));
+        for (const chunkId of request.chunkIds) leaving.delete(prefixOfChunk(chunkId));
       }
       return null;
     case 'search':
@@ -113,6 +112,6 @@ self.addEventListener('message', (event: MessageEvent<IndexRequestMessage>) => {
     void respond(id, request);
     return;
   }
-  if (request.type === 'remove') for (const chunkId of request.chunkIds) leaving.add(prefixOf(chunkId));
+  if (request.type === 'remove') for (const chunkId of request.chunkIds) leaving.add(prefixOfChunk(chunkId));
   changes = changes.then(() => respond(id, request));
 });

@@ -25,6 +25,11 @@ export function chunkId(docId: string, seq: number): string {
   return `${chunkKeyPrefix(docId)}:${seq}`;
 }
 
+/** The chunk key prefix of the document a chunk id belongs to. */
+export function prefixOfChunk(id: string): string {
+  return id.slice(0, id.indexOf(':'));
+}
+
 function chunkRange(docId: string): IDBKeyRange {
   const prefix = chunkKeyPrefix(docId);
   return IDBKeyRange.bound(`${prefix}:`, `${prefix}:\uffff`);
