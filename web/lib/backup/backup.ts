@@ -1,6 +1,6 @@
 import { strFromU8, strToU8, unzip, zip, type AsyncZippable, type Unzipped } from 'fflate';
 import type { LibraryDB, SettingRecord, StoredChunk, StoredConversation, StoredDocument } from '../storage/schema';
-import { beginDocument, completeDocument, discardUnfinishedDocument, getDocument, getDocumentChunks, getFile, listReadyDocuments, markInterrupted, putChunks } from '../storage/library';
+import { beginDocument, completeDocument, getDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks, rollBackDocument } from '../storage/library';
 import { getConversation, listConversations, putConversation } from '../storage/conversations';
 import { newId } from '../ids';
 import { plural } from '../format';
@@ -159,9 +159,7 @@ async function restoreDocument(db: LibraryDB, files: Unzipped, entry: BackupDocu
     for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
     return { libraryVersion: await completeDocument(db, { ...doc, state: 'ready' }) };
   } catch (error) {
-    // Nothing of it stays half-written; an import of it that was interrupted here keeps its bytes.
-    if (before?.state === 'interrupted') await markInterrupted(db, doc.id).catch(() => undefined);
-    else await discardUnfinishedDocument(db, doc.id).catch(() => undefined);
+    await rollBackDocument(db, doc.id, before);
     const storage = await describeStorageFailure(error, 'restore the backup again');
     return { failed: storage ?? 'its part of the backup is damaged; make the backup again from a library that has it' };
   }

@@ -2,7 +2,7 @@ import type { PdfReader } from '../pdf/pdf-reader';
 import { Chunker, type ChunkDraft } from '../text/chunk';
 import { titleFromFileName } from '../text/title';
 import type { LibraryDB, StoredChunk, StoredDocument } from '../storage/schema';
-import { beginDocument, chunkId, completeDocument, discardUnfinishedDocument, getDocument, markInterrupted, noteProgress, putChunks } from '../storage/library';
+import { beginDocument, chunkId, completeDocument, getDocument, noteProgress, putChunks, rollBackDocument } from '../storage/library';
 import { describeStorageFailure } from '../storage/usage';
 import { withFileDate } from '../provenance/provenance';
 import { sha256Hex } from './hash';
@@ -148,9 +148,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
     const libraryVersion = await completeDocument(db, doc);
     return { kind: 'added', doc: { ...doc, state: 'ready' }, libraryVersion };
   } catch (error) {
-    // A resumed import that fails again keeps its bytes for another try.
-    if (before?.state === 'interrupted') await markInterrupted(db, id).catch(() => undefined);
-    else await discardUnfinishedDocument(db, id).catch(() => undefined);
+    await rollBackDocument(db, id, before);
     if (signal?.aborted) return { kind: 'cancelled' };
     if (isPasswordError(error)) return { kind: 'password', incorrect: password !== undefined };
     return { kind: 'failed', reason: await describeIngestError(error) };

@@ -132,6 +132,15 @@ export async function discardUnfinishedDocument(db: LibraryDB, id: string): Prom
   await tx.done;
 }
 
+/**
+ * Undoes a document whose writing failed, so none of it stays half-written: one that was an
+ * interrupted import before keeps its record and bytes for another try; any other goes.
+ * Never throws: it runs where an error is already being reported.
+ */
+export async function rollBackDocument(db: LibraryDB, id: string, before: StoredDocument | undefined): Promise<void> {
+  if (before?.state === 'interrupted') await markInterrupted(db, id).catch(() => undefined);
+  else await discardUnfinishedDocument(db, id).catch(() => undefined);
+}
 
 export function getFile(db: LibraryDB, id: string): Promise<StoredFile | undefined> {
   return db.get('files', id);
