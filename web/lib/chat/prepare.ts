@@ -77,9 +77,22 @@ const GUESS_FRACTION = 0.8;
 /** A passage as it is counted: with a two-digit number and the blank line that joins passages, so the count holds whatever number it gets. */
 const countedText = (passage: Passage) => `${formatPassage(10, passage)}\n\n`;
 
+/** Token counts made for one model: another tokenizer counts differently. */
+interface ModelCounts {
+  model: string;
+  /** Formatted passages, by chunk id: a chunk is counted once per session. */
+  passages: Map<string, number>;
+  /** The passages heading: the same every time, counted once. */
+  heading: number | null;
+  /** Bytes and tokens of every passage counted: what guesses for the others go by. */
+  bytes: number;
+  tokens: number;
+}
+
+const noCounts = (model: string): ModelCounts => ({ model, passages: new Map(), heading: null, bytes: 0, tokens: 0 });
+
 export class PromptBuilder {
-  /** Token counts of formatted passages, by chunk id: a chunk is counted once per session. */
-  private readonly passageTokens = new Map<string, number>();
+  private counts = noCounts('');
 
   constructor(private readonly server: PromptServer) {}
 
@@ -107,44 +120,30 @@ export class PromptBuilder {
     return { ...renderBuiltin(id, messages), source: id };
   }
 
-  /** The passages heading's tokens: the same every time, counted once. */
-  private heading: number | null = null;
-  /** Bytes and tokens of every passage counted: what guesses for the others go by. */
-  private countedBytes = 0;
-  private countedTokens = 0;
-  /** The model the counts are for: another tokenizer counts differently. */
-  private countsModel: string | null = null;
-
-  private forgetCountsUnlessFor(model: string): void {
-    if (model === this.countsModel) return;
-    this.countsModel = model;
-    this.passageTokens.clear();
-    this.heading = null;
-    this.countedBytes = 0;
-    this.countedTokens = 0;
-  }
-
-  /** Counts the passages not yet counted (and the heading, the first time) in one request where the server allows. */
-  private async countPassages(passages: Passage[], signal?: AbortSignal): Promise<void> {
-    const uncounted = [...new Map(passages.filter((p) => !this.passageTokens.has(p.chunkId)).map((p) => [p.chunkId, p])).values()];
-    const withHeading = this.heading === null;
+  /**
+   * Counts the passages not yet counted (and the heading, the first time) in one request where
+   * the server allows, into the counts of the model they are counted for.
+   */
+  private async countPassages(counts: ModelCounts, passages: Passage[], signal?: AbortSignal): Promise<void> {
+    const uncounted = [...new Map(passages.filter((p) => !counts.passages.has(p.chunkId)).map((p) => [p.chunkId, p])).values()];
+    const withHeading = counts.heading === null;
     const texts = uncounted.map(countedText);
     const counted = await this.server.countTokensEach(withHeading ? [`${PASSAGES_HEADING}\n\n`, ...texts] : texts, signal);
-    if (withHeading) this.heading = counted.shift() ?? 0;
+    if (withHeading) counts.heading = counted.shift() ?? 0;
     uncounted.forEach((p, i) => {
-      this.passageTokens.set(p.chunkId, counted[i]);
-      this.countedBytes += utf8Length(texts[i]);
-      this.countedTokens += counted[i];
+      counts.passages.set(p.chunkId, counted[i]);
+      counts.bytes += utf8Length(texts[i]);
+      counts.tokens += counted[i];
     });
   }
 
-  private guessTokens(passage: Passage): number {
-    const bytesPerToken = this.countedTokens > 0 ? this.countedBytes / this.countedTokens : 4;
-    return Math.floor((utf8Length(countedText(passage)) / bytesPerToken) * GUESS_FRACTION);
-  }
-
   async prepare(input: PrepareInput, signal?: AbortSignal): Promise<PreparedPrompt> {
-    this.forgetCountsUnlessFor(input.server.model);
+    if (this.counts.model !== input.server.model) this.counts = noCounts(input.server.model);
+    const counts = this.counts;
+    const guessTokens = (passage: Passage) => {
+      const bytesPerToken = counts.tokens > 0 ? counts.bytes / counts.tokens : 4;
+      return Math.floor((utf8Length(countedText(passage)) / bytesPerToken) * GUESS_FRACTION);
+    };
     const contextSize = input.server.contextSize ?? DEFAULT_CONTEXT;
     const reserve = answerReserve(contextSize, input.settings.maxAnswerTokens);
     const limit = contextSize - reserve;
@@ -187,23 +186,26 @@ export class PromptBuilder {
     const candidates = (await input.candidates).slice(0, maxPassages * 2);
     // The best that could go in are counted while the conversation is measured; spares only
     // if room is left that they might fit.
-    const countingBest = this.countPassages(candidates.slice(0, maxPassages), signal);
+    const countingBest = this.countPassages(counts, candidates.slice(0, maxPassages), signal);
     countingBest.catch(() => undefined);
 
     const { history, baseTokens, rendered } = await measuring;
     if (baseTokens > limit) throw new ServerError('context', `the question alone is too long for the model's context of ${contextSize} tokens`);
     await countingBest;
-    const headingTokens = maxPassages > 0 ? (this.heading ?? 0) : 0;
+    const headingTokens = maxPassages > 0 ? (counts.heading ?? 0) : 0;
     const room = passageRoom({ contextSize, answerReserve: reserve, baseTokens: baseTokens + headingTokens });
-    const countOf = (p: Passage) => this.passageTokens.get(p.chunkId) ?? null;
+    const countOf = (p: Passage) => counts.passages.get(p.chunkId) ?? null;
     // One round of spares settles it unless its counts change the guesses (see worthCounting): two at most.
     for (let round = 0; round < 2; round++) {
-      const more = worthCounting(candidates.map(countOf), candidates.map((p) => this.guessTokens(p)), room, maxPassages);
+      const more = worthCounting(candidates.map(countOf), candidates.map(guessTokens), room, maxPassages);
       if (more.length === 0) break;
-      await this.countPassages(more.map((i) => candidates[i]), signal);
+      await this.countPassages(counts, more.map((i) => candidates[i]), signal);
     }
-    const counts = candidates.map((p) => countOf(p) ?? Infinity);
-    let picked = packPassages(counts, room, maxPassages);
+    const sizes = candidates.map((p) => countOf(p) ?? Infinity);
+    let picked = packPassages(sizes, room, maxPassages);
+    // Passages go into the prompt in document order, each with its count.
+    const inPrompt = (indexes: number[]) => stableOrder(indexes.map((i) => ({ ...candidates[i], tokens: sizes[i] })));
+    const tokensOf = (passages: { tokens: number }[]) => passages.reduce((sum, p) => sum + p.tokens, 0);
 
     const finish = (passages: (Passage & { tokens: number })[], prompt: string, promptTokens: number): PreparedPrompt => {
       const used = passages.map((p, i) => ({ ...p, n: i + 1 }));
@@ -213,7 +215,7 @@ export class PromptBuilder {
         passages: used,
         passagesFound: candidates.length,
         promptTokens,
-        passageTokens: used.reduce((sum, p) => sum + p.tokens, 0),
+        passageTokens: tokensOf(used),
         nPredict: Math.max(16, Math.min(input.settings.maxAnswerTokens, contextSize - promptTokens)),
         contextSize,
         templateSource: rendered.source,
@@ -225,14 +227,13 @@ export class PromptBuilder {
     if (rendered.substitutes || picked.length === 0) {
       // The passages stand in the prompt exactly as they were counted, so the counts add up
       // without counting the prompt again: the request leaves a round trip sooner.
-      const passages = stableOrder(picked.map((i) => ({ ...candidates[i], tokens: counts[i] })));
-      const passageTokens = passages.reduce((sum, p) => sum + p.tokens, 0);
-      return finish(passages, await rendered.fill(passagesSection(passages)), baseTokens + (passages.length > 0 ? headingTokens + passageTokens : 0));
+      const passages = inPrompt(picked);
+      return finish(passages, await rendered.fill(passagesSection(passages)), baseTokens + (passages.length > 0 ? headingTokens + tokensOf(passages) : 0));
     }
     // A template that rewrites the system message may change the passages' counts: the
     // rendered prompt's own count decides, and a passage too many is dropped, worst first.
     for (;;) {
-      const passages = stableOrder(picked.map((i) => ({ ...candidates[i], tokens: counts[i] })));
+      const passages = inPrompt(picked);
       const prompt = await rendered.fill(passagesSection(passages));
       const promptTokens = await countPrompt(prompt);
       if (promptTokens <= limit || picked.length === 0) {
