@@ -7,6 +7,7 @@ import { focusOf } from './snippet';
 import { unitOf } from '../format';
 import { describeProvenance } from '../provenance/site';
 import type { LibrarySearcher } from './searcher';
+import { withListedDocuments } from './listed-documents';
 
 /**
  * Passages for a question: the best chunks of the search, spread over documents. Without
@@ -59,11 +60,11 @@ export async function retrievePassages(
   count: number,
   prefixes?: ReadonlySet<string> | null,
 ): Promise<RetrievedPassage[]> {
-  const found = await searcher.findPassages(query, count, prefixes);
-  return found.flatMap((passage) => {
-    const doc = docs.get(passage.docId);
-    if (!doc) return [];
-    const provenance = describeProvenance(doc) || undefined;
-    return [{ ...passage, title: doc.title, fileName: doc.fileName, unit: unitOf(doc), provenance }];
-  });
+  return withListedDocuments(await searcher.findPassages(query, count, prefixes), docs, (passage, doc) => ({
+    ...passage,
+    title: doc.title,
+    fileName: doc.fileName,
+    unit: unitOf(doc),
+    provenance: describeProvenance(doc) || undefined,
+  }));
 }

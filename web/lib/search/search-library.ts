@@ -4,6 +4,7 @@ import { snippet, type TextPiece } from './snippet';
 import { hitsWithChunks } from './hit-chunks';
 import { pageAtOffset } from '../text/chunk';
 import type { LibrarySearcher } from './searcher';
+import { withListedDocuments } from './listed-documents';
 
 /** A page that matched, as found beside the index: everything but its document's record. */
 export interface PageHit {
@@ -60,9 +61,5 @@ export async function searchLibrary(
   prefixes?: ReadonlySet<string> | null,
 ): Promise<SearchResultItem[]> {
   if (query.trim().length === 0) return [];
-  const pages = await searcher.searchPages(query, limit, prefixes);
-  return pages.flatMap((hit) => {
-    const doc = docs.get(hit.docId);
-    return doc ? [{ ...hit, doc }] : [];
-  });
+  return withListedDocuments(await searcher.searchPages(query, limit, prefixes), docs, (hit, doc) => ({ ...hit, doc }));
 }
