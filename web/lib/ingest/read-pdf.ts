@@ -37,9 +37,9 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     // read is over: it may by then be lent to the next file.
     const askForHelp = (pageNumber: number) => {
       if (helping || !helper || numPages - pageNumber < SHARE_FROM_PAGES) return;
-      helping = helper.borrow();
-      const lent = helping;
+      const lent = helper.borrow();
       if (!lent) return;
+      helping = lent;
       joining = helper
         .bytes()
         .then((copy) => (finished || signal?.aborted ? undefined : lent.open(new Uint8Array(copy), password)))
@@ -61,7 +61,7 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     const requested = new Map<number, Promise<PageResult>>();
     let lastRequested = 0;
     const requestUpTo = (last: number) => {
-      for (; lastRequested < Math.min(last, numPages); ) {
+      while (lastRequested < Math.min(last, numPages)) {
         const n = ++lastRequested;
         requested.set(n, readPage(n, readers[n % readers.length]));
       }
