@@ -147,19 +147,22 @@ export async function importLibrary(db: LibraryDB, backup: Blob): Promise<Import
 async function restoreDocument(db: LibraryDB, files: Unzipped, entry: BackupDocument): Promise<'already here' | { libraryVersion: number } | { failed: string }> {
   const { file, chunks: chunksPath, password, ...doc } = entry;
   let before: StoredDocument | undefined;
+  let writing = false;
   try {
     before = await getDocument(db, doc.id);
     if (before?.state === 'ready') return 'already here';
     const bytes = files[file];
     const chunksJson = files[chunksPath];
     if (!bytes || !chunksJson) return { failed: 'it is missing from the backup' };
+    writing = true;
     // Copied out of the zip's buffer: IndexedDB would otherwise keep the whole archive alive.
     await beginDocument(db, doc, bytes.slice().buffer, password);
     const chunks = JSON.parse(strFromU8(chunksJson)) as StoredChunk[];
     for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
     return { libraryVersion: await completeDocument(db, { ...doc, state: 'ready' }) };
   } catch (error) {
-    await rollBackDocument(db, doc.id, before);
+    // Only what this restore began is undone: a document it could not even look up is left as it was.
+    if (writing) await rollBackDocument(db, doc.id, before);
     const storage = await describeStorageFailure(error, 'restore the backup again');
     return { failed: storage ?? 'its part of the backup is damaged; make the backup again from a library that has it' };
   }
