@@ -29,27 +29,43 @@ export interface RetrievedPassage extends Passage {
   score: number;
 }
 
-/** Runs where the index is (its worker): the search, the chunk reads and the spread, in one go. */
+/**
+ * Runs where the index is (its worker): the search, the chunk reads and the spread, in one go.
+ * Gives up to twice `wanted` passages: first the `wanted` best under a cap per document, then
+ * spares (those passed over for the cap among them, best first) for the prompt to fall back
+ * on when the first ones do not fit. A library where one document holds every match still
+ * gets all the passages it asked for.
+ */
 export async function findPassages(
   db: LibraryDB,
   index: SearchableIndex,
   query: string,
-  count: number,
+  wanted: number,
   /** Only chunks of these documents (by chunk key prefix); all when absent. */
   prefixes?: ReadonlySet<string> | null,
 ): Promise<FoundPassage[]> {
-  if (count <= 0 || query.trim().length === 0) return [];
-  const hits = await index.search(query, count * 6, prefixes);
-  const perDocument = Math.max(2, Math.ceil(count / 2));
-  const chosen: FoundPassage[] = [];
-  // A few more chunks than passages are read at first: some may be passed over for the spread.
-  for await (const { hit, chunk } of hitsWithChunks(db, hits, count + 4)) {
-    if (chosen.filter((p) => p.docId === chunk.docId).length >= perDocument) continue;
+  if (wanted <= 0 || query.trim().length === 0) return [];
+  const total = wanted * 2;
+  const hits = await index.search(query, total * 3, prefixes);
+  const perDocument = Math.max(2, Math.ceil(wanted / 2));
+  const spread: FoundPassage[] = [];
+  const spares: FoundPassage[] = [];
+  const takenOf = new Map<string, number>();
+  for await (const { hit, chunk } of hitsWithChunks(db, hits, total + 4)) {
     const page = pageAtOffset(chunk, focusOf(chunk.text, hit.terms));
-    chosen.push({ chunkId: chunk.id, docId: chunk.docId, seq: chunk.seq, page, text: chunk.text, score: hit.score });
-    if (chosen.length >= count) break;
+    const passage = { chunkId: chunk.id, docId: chunk.docId, seq: chunk.seq, page, text: chunk.text, score: hit.score };
+    const taken = takenOf.get(chunk.docId) ?? 0;
+    if (spread.length < wanted && taken < perDocument) {
+      spread.push(passage);
+      takenOf.set(chunk.docId, taken + 1);
+    } else {
+      spares.push(passage);
+    }
+    if (spread.length + spares.length >= total && spread.length >= wanted) break;
   }
-  return chosen;
+  // Too few other documents matched to fill the spread: the best spares take the empty places.
+  const missing = Math.max(0, wanted - spread.length);
+  return [...spread, ...spares.splice(0, missing), ...spares].slice(0, total);
 }
 
 /** Passages for the prompt, with what the prompt says of their documents. */
@@ -57,10 +73,10 @@ export async function retrievePassages(
   searcher: LibrarySearcher,
   docs: Map<string, StoredDocument>,
   query: string,
-  count: number,
+  wanted: number,
   prefixes?: ReadonlySet<string> | null,
 ): Promise<RetrievedPassage[]> {
-  return withListedDocuments(await searcher.findPassages(query, count, prefixes), docs, (passage, doc) => ({
+  return withListedDocuments(await searcher.findPassages(query, wanted, prefixes), docs, (passage, doc) => ({
     ...passage,
     title: doc.title,
     fileName: doc.fileName,

@@ -9,12 +9,12 @@ import { findPassages, type FoundPassage } from './retrieve';
  */
 export interface LibrarySearcher {
   searchPages(query: string, limit: number, prefixes?: ReadonlySet<string> | null): Promise<PageHit[]>;
-  findPassages(query: string, count: number, prefixes?: ReadonlySet<string> | null): Promise<FoundPassage[]>;
+  findPassages(query: string, wanted: number, prefixes?: ReadonlySet<string> | null): Promise<FoundPassage[]>;
 }
 
 export function searcherOver(db: LibraryDB, index: SearchableIndex): LibrarySearcher {
   return {
     searchPages: (query, limit, prefixes) => findPages(db, index, query, limit, prefixes),
-    findPassages: (query, count, prefixes) => findPassages(db, index, query, count, prefixes),
+    findPassages: (query, wanted, prefixes) => findPassages(db, index, query, wanted, prefixes),
   };
 }

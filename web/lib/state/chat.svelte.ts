@@ -194,7 +194,7 @@ export class Chat {
       // Follow-ups lean on the previous question for what "it" or "they" refer to.
       const previousQuestion = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
       const { scope, query } = this.scopeFor(question);
-      const retrieving = info ? this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount * 2, scope) : Promise.resolve([]);
+      const retrieving = info ? this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount, scope) : Promise.resolve([]);
       retrieving.catch(() => undefined);
       conversation.updatedAt = Date.now();
       this.moveToTop(conversation);

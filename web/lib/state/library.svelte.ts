@@ -381,10 +381,13 @@ export class Library {
     return searchLibrary(this.index, this.docsById, query, limit, this.scopePrefixes(this.scope));
   }
 
-  /** Passages for a question to the model, spread over the documents that match, within a scope. */
-  retrieve(query: string, count: number, scope: Scope = this.scope): Promise<RetrievedPassage[]> {
+  /**
+   * Passages for a question to the model within a scope: the `wanted` best, spread over the
+   * documents that match, then as many spares (see findPassages).
+   */
+  retrieve(query: string, wanted: number, scope: Scope = this.scope): Promise<RetrievedPassage[]> {
     if (!this.db || !this.index || !this.searchable) return Promise.resolve([]);
-    return retrievePassages(this.index, this.docsById, query, count, this.scopePrefixes(scope));
+    return retrievePassages(this.index, this.docsById, query, wanted, this.scopePrefixes(scope));
   }
 
   get database(): LibraryDB | null {

@@ -1,0 +1,58 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openLibraryDB, type StoredChunk, type StoredDocument } from '../../web/lib/storage/schema';
+import { beginDocument, chunkId, completeDocument, putChunks } from '../../web/lib/storage/library';
+import { LibraryIndex } from '../../web/lib/search/index';
+import { findPassages } from '../../web/lib/search/retrieve';
+
+let dbCount = 0;
+
+/** A library of documents, each a list of chunk texts, stored and indexed for real. */
+async function libraryOf(docs: Record<string, string[]>) {
+  const db = await openLibraryDB(`retrieve-${++dbCount}-${Date.now()}`);
+  const index = LibraryIndex.empty();
+  for (const [name, texts] of Object.entries(docs)) {
+    const id = name.padEnd(64, '0');
+    const doc: StoredDocument = { id, title: name, fileName: `${name}.pdf`, size: 10, mimeType: 'application/pdf', pageCount: texts.length, chunkCount: texts.length, textChars: 0, addedAt: Date.now(), state: 'ingesting' };
+    const chunks: StoredChunk[] = texts.map((text, seq) => ({ id: chunkId(id, seq), docId: id, seq, text, page: seq + 1, pageStart: seq + 1, pageEnd: seq + 1, pageBreaks: [] }));
+    await beginDocument(db, doc, new Uint8Array([1]).buffer);
+    await putChunks(db, chunks);
+    await completeDocument(db, doc);
+    index.add(chunks.map((c) => ({ id: c.id, title: name, text: c.text })));
+  }
+  return { db, index };
+}
+
+const docOf = (passage: { docId: string }) => passage.docId.replace(/0+$/, '');
+
+// Document "manual" matches every part of the question on eight pages; "notes" matches less
+// well, on two pages, but is the other document a good answer should also draw on.
+const manualPages = Array.from({ length: 8 }, (_, i) => `Descaling the espresso machine, step ${i + 1}: descale with citric acid, rinse the espresso machine boiler, descale again.`);
+const notesPages = ['My notes: descale the espresso machine every month.', 'Citric acid works for descaling too.'];
+
+describe('passages for a question', () => {
+  it('spreads the wanted passages over the documents that match, and keeps the rest as spares', async () => {
+    const { db, index } = await libraryOf({ manual: manualPages, notes: notesPages });
+    const passages = await findPassages(db, index, 'how do I descale the espresso machine with citric acid', 6);
+    expect(passages).toHaveLength(8 + 2);
+    // Half of the wanted places at most go to one document while another one matches: both
+    // notes are among the first five, though every page of the manual matches better.
+    expect(passages.slice(0, 5).map(docOf).sort()).toEqual(['manual', 'manual', 'manual', 'notes', 'notes']);
+    // No third document to take the sixth place: the manual's best remaining page does, and
+    // its other pages follow as spares.
+    expect(passages.slice(5).map(docOf)).toEqual(Array(5).fill('manual'));
+  });
+
+  it('gives a library where one document matches all the passages it asked for', async () => {
+    const { db, index } = await libraryOf({ manual: manualPages, other: ['Nothing about coffee here, only tides and the moon.'] });
+    const passages = await findPassages(db, index, 'descale the espresso machine', 6);
+    expect(passages.slice(0, 6).map(docOf)).toEqual(Array(6).fill('manual'));
+    expect(new Set(passages.map((p) => p.chunkId)).size).toBe(passages.length);
+  });
+
+  it('finds nothing for an empty question or when none is wanted', async () => {
+    const { db, index } = await libraryOf({ manual: manualPages });
+    expect(await findPassages(db, index, '   ', 6)).toEqual([]);
+    expect(await findPassages(db, index, 'descale', 0)).toEqual([]);
+  });
+});
