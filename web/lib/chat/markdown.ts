@@ -31,6 +31,11 @@ function purifier(): typeof DOMPurify {
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const CITATION = /\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]/g;
 
+/** The text with its [n] citations taken out. */
+export function withoutCitations(text: string): string {
+  return text.replace(CITATION, '').replace(/[ \t]+([.,;:!?])/g, '$1');
+}
+
 export function renderAnswer(markdown: string, sources: SourceRef[]): DocumentFragment {
   const html = marked.parse(markdown.replace(CONTROL, ''), { async: false, gfm: true, breaks: true });
   const fragment = purifier().sanitize(html, { RETURN_DOM_FRAGMENT: true, FORBID_TAGS, FORBID_ATTR: ['style', 'class', 'id'] });
