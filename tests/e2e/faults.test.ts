@@ -70,6 +70,22 @@ describe('when the model server fails', () => {
     await log.getByRole('button', { name: 'Retry' }).waitFor();
   });
 
+  it('says what a slow answer is waiting for, and keeps waiting for it', async () => {
+    proxy.fault = 'none';
+    const page = await readyToAsk(`${proxy.url}/`);
+    await setAnswerLength(page, 16);
+    proxy.fault = 'slow';
+    proxy.delayMs = 4500;
+    await ask(page, 'What lives in a tide pool?');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText(/^Waiting for the model: [2-4] s\. It reads the prompt \([\d,]+ tokens\) before it writes\.$/).waitFor();
+    // Slow is not broken: the answer comes, and nothing says it failed.
+    await log.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 20_000 });
+    expect(await log.getByRole('alert').count()).toBe(0);
+    expect((await log.getByRole('group', { name: 'Answer text' }).last().innerText()).length).toBeGreaterThan(0);
+    expect(await log.getByText('Waiting for the model').count()).toBe(0);
+  });
+
   it('says the model is still loading (503) and waits with chat disabled, while search keeps working', async () => {
     proxy.fault = 'loading';
     const { page } = await openApp(browser(), `${proxy.url}/`);
@@ -98,6 +114,9 @@ describe('when the model server dies', () => {
       doomed.child.kill('SIGKILL');
       await log.getByRole('alert').filter({ hasText: 'This answer was cut off' }).waitFor();
       expect((await log.getByRole('group', { name: 'Answer text' }).last().innerText()).length).toBeGreaterThan(0);
+      // The status line learns at once that the server is gone (its own check is 30 s apart).
+      await page.getByRole('status').filter({ hasText: 'No model server connected' }).waitFor({ timeout: 5000 });
+      expect(await page.getByRole('textbox', { name: 'Ask your library' }).isDisabled()).toBe(true);
       // The page's own files are gone with the server, but the open page keeps working.
       await page.getByRole('button', { name: 'Send' }).waitFor();
       await page.getByRole('searchbox', { name: 'Search your library' }).fill('ochre star');

@@ -3,21 +3,23 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A proxy in front of a real llama-server that misbehaves on request, the way networks and
- * servers do: it answers /health with 503, cuts a streamed answer off, or slips a line into
- * it that is not part of the protocol. Everything else passes through untouched.
+ * servers do: it answers /health with 503, holds a completion back, cuts a streamed answer
+ * off, or slips a line into it that is not part of the protocol. Everything else passes through untouched.
  */
 
-export type Fault = 'none' | 'loading' | 'drop-mid-stream' | 'malformed-line';
+export type Fault = 'none' | 'loading' | 'drop-mid-stream' | 'malformed-line' | 'slow';
 
 export interface FaultProxy {
   url: string;
   fault: Fault;
+  /** How long 'slow' holds each /completion before passing it on. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
-  const proxy: FaultProxy = { url: '', fault: 'none', close: () => Promise.resolve() };
+  const proxy: FaultProxy = { url: '', fault: 'none', delayMs: 0, close: () => Promise.resolve() };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
     const headers = body ? { ...req.headers, 'content-length': String(body.length) } : req.headers;
@@ -77,6 +79,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     if (proxy.fault === 'loading' && req.url === '/health') {
       res.writeHead(503, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } }));
+      return;
+    }
+    if (req.url === '/completion' && proxy.fault === 'slow') {
+      // A server busy with another request, or reading a long prompt on a slow CPU.
+      setTimeout(() => forward(req, res), proxy.delayMs);
       return;
     }
     if (req.url === '/completion' && (proxy.fault === 'drop-mid-stream' || proxy.fault === 'malformed-line')) forwardToBeCut(req, res);

@@ -1,13 +1,14 @@
 import type { Library } from './library.svelte';
 import type { ServerMonitor } from './server.svelte';
 import type { ChatMessage, ServerInfo } from '../server/client';
-import { ServerError } from '../server/errors';
+import { ServerError, type ServerErrorKind } from '../server/errors';
 import type { CompletionFinal } from '../server/stream';
 import { PromptBuilder, type PreparedPrompt } from '../chat/prepare';
 import { DEFAULT_CHAT_SETTINGS, sanitizeSettings, type ChatSettings } from '../chat/settings';
 import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/schema';
 import { deleteConversation, getSetting, listConversations, putConversation, putSetting } from '../storage/conversations';
 import { newId } from '../ids';
+import { historyOf } from '../chat/history';
 import type { TabChannel } from './tabs';
 import { parseDatePhrase } from '../time/date-phrases';
 import { isWholeLibrary, type Scope } from '../search/scope';
@@ -24,6 +25,10 @@ const TITLE_LENGTH = 60;
 /** How many times a prompt that overflowed the context is retried with fewer passages. */
 const OVERFLOW_RETRIES = 3;
 const PARTIAL_SAVE_MS = 3000;
+/** Failures that say something about the server itself, not about this one request. */
+const SERVER_STATE_ERRORS = new Set<ServerErrorKind>(['unreachable', 'cut-off', 'loading', 'auth']);
+/** Earlier questions that join a follow-up's search. */
+const RECENT_QUESTIONS = 2;
 
 export class Chat {
   conversations = $state<StoredConversation[]>([]);
@@ -33,6 +38,11 @@ export class Chat {
   rememberApiKey = $state(false);
   /** The id of the answer being streamed, if any. */
   streamingId = $state<string | null>(null);
+  /** When the answer being streamed was asked for, and when its last words came (performance.now()). */
+  waitStartedAt = $state(0);
+  lastWordsAt = $state(0);
+  /** Ticks once a second while an answer streams, so waits can be told in seconds. */
+  clock = $state(0);
   /** The conversation that answer belongs to (not necessarily the one shown). */
   private streamingConversation: StoredConversation | null = null;
 
@@ -186,15 +196,17 @@ export class Chat {
     this.controller = controller;
     this.streamingId = answer.id;
     this.streamingConversation = conversation;
+    this.waitStartedAt = this.lastWordsAt = this.clock = sentAt;
+    const ticker = setInterval(() => (this.clock = performance.now()), 1000);
     let saver: ReturnType<typeof setInterval> | undefined;
     try {
       const info = this.connectedInfo();
       // The passages are asked for before anything else: finding them is most of the wait
       // before the request, and the index's worker does it while this thread goes on.
-      // Follow-ups lean on the previous question for what "it" or "they" refer to.
-      const previousQuestion = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
+      // Follow-ups lean on the recent questions for what "it" or "they" refer to.
+      const recentQuestions = history.filter((m) => m.role === 'user').slice(-RECENT_QUESTIONS).map((m) => m.content);
       const { scope, query } = this.scopeFor(question);
-      const retrieving = info ? this.library.retrieve(`${query} ${previousQuestion}`.trim(), this.settings.passageCount, scope) : Promise.resolve([]);
+      const retrieving = info ? this.library.retrieve([query, ...recentQuestions].join(' ').trim(), this.settings.passageCount, scope) : Promise.resolve([]);
       retrieving.catch(() => undefined);
       conversation.updatedAt = Date.now();
       this.moveToTop(conversation);
@@ -230,9 +242,12 @@ export class Chat {
       } else {
         answer.status = answer.content ? 'cut-off' : 'error';
         answer.error = error instanceof Error ? error.message : String(error);
+        // The status line should not go on saying "connected" about a server that just failed.
+        if (error instanceof ServerError && SERVER_STATE_ERRORS.has(error.kind)) void this.server.check();
       }
     } finally {
       clearInterval(saver);
+      clearInterval(ticker);
       // Closing the connection is what stops the server generating after an error here.
       controller.abort();
       this.streamingId = null;
@@ -285,6 +300,7 @@ export class Chat {
       if (!pending) return;
       if (answer.stats && answer.stats.sendToFirstTokenMs === null) answer.stats.sendToFirstTokenMs = Math.round(performance.now() - sentAt);
       answer.content += pending;
+      this.lastWordsAt = performance.now();
       pending = '';
     };
     try {
@@ -324,16 +340,4 @@ export class Chat {
     const index = this.conversations.findIndex((c) => c.id === conversation.id);
     if (index > 0) this.conversations.unshift(...this.conversations.splice(index, 1));
   }
-}
-
-/** Earlier turns as chat messages: finished answers only, so a failed one does not teach the model. */
-function historyOf(messages: StoredMessage[]): ChatMessage[] {
-  const turns: ChatMessage[] = [];
-  for (let i = 0; i + 1 < messages.length; i += 2) {
-    const [question, answer] = [messages[i], messages[i + 1]];
-    if (question.role === 'user' && answer.role === 'assistant' && answer.content.trim()) {
-      turns.push({ role: 'user', content: question.content }, { role: 'assistant', content: answer.content });
-    }
-  }
-  return turns;
 }
