@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
-import { addFiles, useBrowser, libraryItem, pdfFile, searchResults } from './browser';
+import { addFiles, useBrowser, libraryItem, pdfFile, searchResults, setAnswerLength } from './browser';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+import { startFaultProxy } from '../support/fault-proxy';
 
 const appUrl = inject('appUrl');
 const browser = useBrowser();
@@ -50,6 +51,57 @@ describe('two tabs of the app at once', () => {
     await second.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Where do hermit crabs live?', exact: true }).click();
     await second.getByRole('log', { name: 'Conversation' }).getByText('Where do hermit crabs live?').waitFor();
     await context.close();
+  });
+
+  it('answer in one conversation one tab at a time, and keep what each tab wrote to it', async () => {
+    // The model is slow to start answering, so the other tab acts while the answer is on its way.
+    const proxy = await startFaultProxy(new URL(appUrl).origin);
+    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const [first, second] = [await context.newPage(), await context.newPage()];
+      for (const page of [first, second]) await page.goto(`${proxy.url}/`);
+      await addFiles(first, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+      await libraryItem(second, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+      await first.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      await setAnswerLength(first, 24);
+      proxy.fault = 'slow';
+      proxy.delayMs = 6000;
+      const question = 'Where do hermit crabs live?';
+      await first.getByRole('textbox', { name: 'Ask your library' }).fill(question);
+      await first.getByRole('button', { name: 'Send' }).click();
+
+      // The other tab sees the answer coming, cannot answer in the same conversation meanwhile,
+      // and renames it.
+      const conversations = second.getByRole('list', { name: 'Conversations' });
+      await conversations.getByRole('button', { name: question, exact: true }).click();
+      const secondLog = second.getByRole('log', { name: 'Conversation' });
+      await secondLog.getByText('This answer is arriving in another tab.').waitFor();
+      expect(await secondLog.getByRole('button', { name: /Retry|Regenerate/ }).count()).toBe(0);
+      await second.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      await second.getByRole('textbox', { name: 'Ask your library' }).fill('And what do they eat?');
+      await second.getByRole('button', { name: 'Send' }).click();
+      await second.getByRole('alert').filter({ hasText: 'This conversation is getting an answer in another tab' }).waitFor();
+      await conversations.getByRole('button', { name: `Rename conversation ${question}` }).click();
+      await second.getByRole('textbox', { name: 'New name for the conversation' }).fill('Hermit crabs');
+      await second.getByRole('button', { name: 'Save' }).click();
+
+      // The answer lands, and the rename stays: neither tab wrote over the other.
+      await first.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 30_000 });
+      proxy.fault = 'none';
+      for (const page of [first, second]) {
+        await page.reload();
+        await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Hermit crabs', exact: true }).click();
+        const log = page.getByRole('log', { name: 'Conversation' });
+        await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+        expect(await log.getByText(question).count()).toBe(1);
+        expect(await log.getByText('And what do they eat?').count()).toBe(0);
+        expect(await log.getByRole('group', { name: 'Answer text' }).count()).toBe(1);
+        expect((await log.getByRole('group', { name: 'Answer text' }).innerText()).length).toBeGreaterThan(0);
+      }
+    } finally {
+      await context.close();
+      await proxy.close();
+    }
   });
 
   it('step aside when another tab upgrades the database, instead of blocking it', async () => {

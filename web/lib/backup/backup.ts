@@ -5,7 +5,7 @@ import { getConversation, listConversations, putConversation } from '../storage/
 import { newId } from '../ids';
 import { plural } from '../format';
 import { describeStorageFailure } from '../storage/usage';
-import { ingestLockName, withLockIfFree } from '../ingest/locks';
+import { ingestLockName, withLockIfFree } from '../locks';
 
 /**
  * One-file backup of everything: each document's original bytes, its chunks and metadata,

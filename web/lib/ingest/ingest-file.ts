@@ -6,7 +6,7 @@ import { beginDocument, chunkId, completeDocument, getDocument, noteProgress, pu
 import { describeStorageFailure } from '../storage/usage';
 import { withFileDate } from '../provenance/provenance';
 import { sha256Hex } from './hash';
-import { ingestLockName, withLockIfFree } from './locks';
+import { ingestLockName, withLockIfFree } from '../locks';
 import { detectDocumentKind, type DocumentKind } from './document-kind';
 import type { DocumentReader } from './reader';
 import { readPdf } from './read-pdf';

@@ -6,7 +6,9 @@ import type { CompletionFinal } from '../server/stream';
 import { PromptBuilder, type PreparedPrompt } from '../chat/prepare';
 import { DEFAULT_CHAT_SETTINGS, sanitizeSettings, type ChatSettings } from '../chat/settings';
 import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/schema';
-import { deleteConversation, getSetting, listConversations, putConversation, putSetting } from '../storage/conversations';
+import { deleteConversation, getSetting, listConversations, putSetting, renameConversation, saveConversationMessages } from '../storage/conversations';
+import { conversationLockName, withLockIfFree } from '../locks';
+import { describeStorageFailure } from '../storage/usage';
 import { newId } from '../ids';
 import { historyOf } from '../chat/history';
 import type { TabChannel } from './tabs';
@@ -64,18 +66,20 @@ export class Chat {
   async start(): Promise<void> {
     this.db = this.library.database;
     if (!this.db) return;
-    const conversations = await listConversations(this.db);
-    // An answer still marked as streaming was cut off by a closed tab: keep what arrived.
+    const db = this.db;
+    const conversations = await listConversations(db);
+    // An answer still marked as streaming, in a conversation no open tab is answering in, was
+    // cut off by a closed tab: keep what arrived.
     for (const conversation of conversations) {
-      let changed = false;
-      for (const message of conversation.messages) {
-        if (message.status === 'streaming') {
+      const arriving = conversation.messages.filter((m) => m.status === 'streaming');
+      if (arriving.length === 0) continue;
+      await withLockIfFree(conversationLockName(conversation.id), async () => {
+        for (const message of arriving) {
           message.status = 'cut-off';
           message.error = 'the page was closed while this answer was arriving';
-          changed = true;
         }
-      }
-      if (changed) await putConversation(this.db, conversation);
+        await saveConversationMessages(db, conversation, false);
+      });
     }
     this.conversations = conversations;
     this.tabs?.listen((message) => {
@@ -101,9 +105,17 @@ export class Chat {
     if (remember) sessionStorage.removeItem(SESSION_API_KEY);
     else if (apiKey) sessionStorage.setItem(SESSION_API_KEY, apiKey);
     else sessionStorage.removeItem(SESSION_API_KEY);
-    if (!this.db) return;
-    await putSetting(this.db, SETTINGS_KEY, $state.snapshot(this.settings));
-    await putSetting(this.db, API_KEY_KEY, remember ? apiKey : '');
+    const db = this.db;
+    if (db) {
+      await this.guardWrite(
+        async () => {
+          await putSetting(db, SETTINGS_KEY, $state.snapshot(this.settings));
+          await putSetting(db, API_KEY_KEY, remember ? apiKey : '');
+        },
+        'The settings could not be saved',
+        'save them again',
+      );
+    }
     void this.server.check();
   }
 
@@ -117,10 +129,12 @@ export class Chat {
 
   async rename(id: string, title: string): Promise<void> {
     const conversation = this.conversations.find((c) => c.id === id);
-    const clean = title.trim();
-    if (!conversation || !clean) return;
-    conversation.title = clean.slice(0, 200);
-    await this.save(conversation);
+    const clean = title.trim().slice(0, 200);
+    const db = this.db;
+    if (!conversation || !clean || !db) return;
+    conversation.title = clean;
+    await this.guardWrite(() => renameConversation(db, id, clean), 'The conversation could not be renamed', 'rename it again');
+    this.tabs?.post({ type: 'conversations-changed' });
   }
 
   /** Deleted, or being deleted: never saved again, even by an answer that was streaming into it. */
@@ -130,24 +144,63 @@ export class Chat {
     this.deleted.add(id);
     if (this.streamingConversation?.id === id) this.stop();
     // Gone from storage before it is gone from the page, so what the person sees is what stays.
-    if (this.db) await deleteConversation(this.db, id);
+    const db = this.db;
+    if (db) {
+      const deleted = await this.guardWrite(async () => {
+        await deleteConversation(db, id);
+        return true;
+      }, 'The conversation could not be deleted', 'delete it again');
+      if (!deleted) {
+        this.deleted.delete(id);
+        return;
+      }
+    }
     this.conversations = this.conversations.filter((c) => c.id !== id);
     if (this.currentId === id) this.currentId = null;
     this.tabs?.post({ type: 'conversations-changed' });
   }
 
-  private async save(conversation: StoredConversation): Promise<void> {
-    if (!this.db || this.deleted.has(conversation.id) || !this.conversations.some((c) => c.id === conversation.id)) return;
-    await putConversation(this.db, $state.snapshot(conversation) as StoredConversation);
-    this.tabs?.post({ type: 'conversations-changed' });
+  /**
+   * Saves the conversation's messages (see saveConversationMessages); `create` for its first
+   * save. Never throws: a failed write is told in `storageProblem`.
+   */
+  private async save(conversation: StoredConversation, create = false): Promise<void> {
+    const db = this.db;
+    if (!db || this.deleted.has(conversation.id) || !this.conversations.some((c) => c.id === conversation.id)) return;
+    const snapshot = $state.snapshot(conversation) as StoredConversation;
+    const wrote = await this.guardWrite(() => saveConversationMessages(db, snapshot, create), 'This conversation could not be saved', 'ask again');
+    if (wrote) this.tabs?.post({ type: 'conversations-changed' });
   }
+
+  /** What went wrong with the last write to storage, in words a person can act on; null once one works. */
+  storageProblem = $state<string | null>(null);
+
+  /** Runs a write to storage; a failure becomes `storageProblem` ("<what failed>: <why and what to do>") and null. */
+  private async guardWrite<T>(write: () => Promise<T>, whatFailed: string, retry: string): Promise<T | null> {
+    try {
+      const result = await write();
+      this.storageProblem = null;
+      return result;
+    } catch (error) {
+      const reason = (await describeStorageFailure(error, retry)) ?? (error instanceof Error ? error.message : String(error));
+      this.storageProblem = `${whatFailed}: ${reason}.`;
+      return null;
+    }
+  }
+
+  /** Something the person should know about their last question that is not part of an answer. */
+  notice = $state<string | null>(null);
 
   /** Takes in what another tab (or an import) changed; the answer this tab is streaming stays as it is here. */
   async refresh(): Promise<void> {
     if (!this.db) return;
     const stored = await listConversations(this.db);
     const streaming = this.streamingConversation;
-    this.conversations = stored.map((c) => (streaming && c.id === streaming.id ? streaming : c));
+    this.conversations = stored.map((c) => {
+      if (!streaming || c.id !== streaming.id) return c;
+      streaming.title = c.title;
+      return streaming;
+    });
     if (this.currentId && !this.conversations.some((c) => c.id === this.currentId)) this.currentId = null;
   }
 
@@ -160,7 +213,9 @@ export class Chat {
     const text = question.trim();
     if (!text || this.busy || !this.connectedInfo()) return;
     const sentAt = performance.now();
+    this.notice = null;
     let conversation = this.current;
+    const isNew = !conversation;
     if (!conversation) {
       const now = Date.now();
       const created: StoredConversation = { id: newId(), title: text.slice(0, TITLE_LENGTH), createdAt: now, updatedAt: now, messages: [] };
@@ -168,11 +223,26 @@ export class Chat {
       this.currentId = created.id;
       conversation = this.conversations[0];
     }
-    const history = historyOf(conversation.messages);
-    conversation.messages.push({ id: newId(), role: 'user', content: text, createdAt: Date.now() });
-    conversation.messages.push({ id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' });
-    const answer = conversation.messages[conversation.messages.length - 1];
-    await this.answer(conversation, answer, text, history, sentAt);
+    const target = conversation;
+    await this.whileAnswering(target, async () => {
+      const history = historyOf(target.messages);
+      target.messages.push({ id: newId(), role: 'user', content: text, createdAt: Date.now() });
+      target.messages.push({ id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' });
+      const answer = target.messages[target.messages.length - 1];
+      await this.answer(target, answer, text, history, sentAt, isNew);
+    });
+  }
+
+  /**
+   * Runs an answer while holding the conversation's lock, so two tabs never answer in the
+   * same conversation at once (each would write its own turns over the other's).
+   */
+  private async whileAnswering(conversation: StoredConversation, answer: () => Promise<void>): Promise<void> {
+    const ran = await withLockIfFree(conversationLockName(conversation.id), async () => {
+      await answer();
+      return true;
+    });
+    if (ran === null) this.notice = 'This conversation is getting an answer in another tab. Wait for it there, or start a new conversation here.';
   }
 
   /** Asks the same question again, in place of the given answer. */
@@ -182,16 +252,20 @@ export class Chat {
     const index = conversation.messages.findIndex((m) => m.id === answerId);
     const question = conversation.messages[index - 1];
     if (index < 1 || question.role !== 'user') return;
-    const answer = conversation.messages[index];
-    Object.assign(answer, { content: '', status: 'streaming', error: undefined, notice: undefined, sources: undefined, stats: undefined });
-    await this.answer(conversation, answer, question.content, historyOf(conversation.messages.slice(0, index - 1)), performance.now());
+    this.notice = null;
+    const target = conversation;
+    await this.whileAnswering(target, async () => {
+      const answer = target.messages[index];
+      Object.assign(answer, { content: '', status: 'streaming', error: undefined, notice: undefined, sources: undefined, stats: undefined });
+      await this.answer(target, answer, question.content, historyOf(target.messages.slice(0, index - 1)), performance.now());
+    });
   }
 
   stop(): void {
     this.controller?.abort();
   }
 
-  private async answer(conversation: StoredConversation, answer: StoredMessage, question: string, history: ChatMessage[], sentAt: number): Promise<void> {
+  private async answer(conversation: StoredConversation, answer: StoredMessage, question: string, history: ChatMessage[], sentAt: number, isNew = false): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
     this.streamingId = answer.id;
@@ -211,7 +285,7 @@ export class Chat {
       conversation.updatedAt = Date.now();
       this.moveToTop(conversation);
       // Not awaited: IndexedDB runs this write before any later one, and the answer need not wait.
-      void this.save(conversation);
+      void this.save(conversation, isNew);
       // What has arrived is saved every few seconds, so a closed tab loses little of it.
       saver = setInterval(() => void this.save(conversation), PARTIAL_SAVE_MS);
       if (!info) throw new ServerError('unreachable', 'no model server is connected');

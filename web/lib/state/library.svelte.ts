@@ -4,7 +4,7 @@ import { requestPersistentStorage, storageUsage, type StorageUsage } from '../st
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
 import { PdfReader } from '../pdf/pdf-reader';
 import { progressUnit } from '../ingest/collect-files';
-import { ingestLockName, withLockIfFree } from '../ingest/locks';
+import { ingestLockName, withLockIfFree } from '../locks';
 import { IndexClient } from '../search/index-client';
 import { searchLibrary, type SearchResultItem } from '../search/search-library';
 import { retrievePassages, type RetrievedPassage } from '../search/retrieve';

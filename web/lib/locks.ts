@@ -1,11 +1,17 @@
 /**
- * Web Locks keep two tabs from treating each other's work in progress as abandoned: a tab
- * holds `ingest:<id>` while it writes a document, and start-up clean-up only removes a
- * half-written document whose lock nobody holds.
+ * Web Locks keep two tabs from treating each other's work in progress as abandoned, or from
+ * doing the same work at once: a tab holds `ingest:<id>` while it writes a document, and
+ * `conversation:<id>` while an answer streams into a conversation. Start-up clean-up only
+ * touches what no other tab holds. Pages on a plain-http address other than localhost have
+ * no Web Locks: there the work runs unguarded.
  */
 
 export function ingestLockName(docId: string): string {
   return `memory-cache:ingest:${docId}`;
+}
+
+export function conversationLockName(conversationId: string): string {
+  return `memory-cache:conversation:${conversationId}`;
 }
 
 function locks(): LockManager | null {
