@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { libraryItem, openApp, searchResults, useBrowser } from './browser';
+import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
@@ -23,6 +23,21 @@ async function tabTo(page: Page, name: string): Promise<void> {
 const browser = useBrowser();
 
 describe('adding files every way a person can', () => {
+  it('adds the same file picked twice in one batch once, and says the copy is already there', async () => {
+    const { page, errors } = await openApp(browser(), appUrl);
+    const bytes = await tidePoolsPdf();
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, bytes), pdfFile('tide pools (1).pdf', bytes), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    // Whichever copy came first is the document; the other is reported, not added.
+    const ready = page.getByRole('list', { name: 'Library' }).getByRole('listitem').filter({ hasText: /\bReady\b/ });
+    await expect.poll(() => ready.count()).toBe(2);
+    await page.getByText(`Already in your library as “${TIDE_POOLS.title}”`).waitFor();
+    expect(await page.getByText('another tab').count()).toBe(0);
+    await search(page, 'ochre star');
+    expect(await searchResults(page).count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+
   it('adds the documents of a folder, and only the kinds it reads', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'memory-cache-folder-'));
     writeFileSync(join(folder, TIDE_POOLS.fileName), await tidePoolsPdf());

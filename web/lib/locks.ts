@@ -3,7 +3,7 @@
  * doing the same work at once: a tab holds `ingest:<id>` while it writes a document, and
  * `conversation:<id>` while an answer streams into a conversation. Start-up clean-up only
  * touches what no other tab holds. Pages on a plain-http address other than localhost have
- * no Web Locks: there the work runs unguarded.
+ * no Web Locks: there the locks hold within the tab only.
  */
 
 export function ingestLockName(docId: string): string {
@@ -18,9 +18,29 @@ function locks(): LockManager | null {
   return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null;
 }
 
-/** Runs `work` while holding the lock. Resolves to null, without running it, when another tab holds it. */
+/** Where there are no Web Locks: the locks this tab holds, each with the work that holds it. */
+const heldHere = new Map<string, Promise<unknown>>();
+
+function holdHere<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const running = work().finally(() => heldHere.delete(name));
+  heldHere.set(name, running);
+  return running;
+}
+
+/** Runs `work` while holding the lock. Resolves to null, without running it, when another holds it. */
 export async function withLockIfFree<T>(name: string, work: () => Promise<T>): Promise<T | null> {
   const manager = locks();
-  if (!manager) return work();
-  return manager.request(name, { ifAvailable: true }, async (lock) => (lock ? work() : null));
+  if (manager) return manager.request(name, { ifAvailable: true }, async (lock) => (lock ? work() : null));
+  return heldHere.has(name) ? null : holdHere(name, work);
+}
+
+/** Runs `work` while holding the lock, once whoever holds it now lets go. Rejects with an AbortError if `signal` aborts the wait. */
+export async function withLock<T>(name: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const manager = locks();
+  if (manager) return manager.request(name, { signal }, () => work());
+  while (heldHere.has(name)) {
+    await heldHere.get(name)?.catch(() => undefined);
+    signal?.throwIfAborted();
+  }
+  return holdHere(name, work);
 }

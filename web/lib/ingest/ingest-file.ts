@@ -6,7 +6,7 @@ import { beginDocument, chunkId, completeDocument, getDocument, noteProgress, pu
 import { describeStorageFailure } from '../storage/usage';
 import { withFileDate } from '../provenance/provenance';
 import { sha256Hex } from './hash';
-import { ingestLockName, withLockIfFree } from '../locks';
+import { ingestLockName, withLock } from '../locks';
 import { detectDocumentKind, type DocumentKind } from './document-kind';
 import type { DocumentReader } from './reader';
 import { readPdf } from './read-pdf';
@@ -22,7 +22,6 @@ import { readWebDocument } from './read-web';
 export type IngestOutcome =
   | { kind: 'added'; doc: StoredDocument; libraryVersion: number }
   | { kind: 'duplicate'; doc: StoredDocument }
-  | { kind: 'busy' }
   /** The PDF is encrypted: it needs a password, or the one given was wrong. */
   | { kind: 'password'; incorrect: boolean }
   | { kind: 'failed'; reason: string }
@@ -74,8 +73,14 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
   if (existing?.state === 'ready') return { kind: 'duplicate', doc: existing };
   if (signal?.aborted) return { kind: 'cancelled' };
 
-  const outcome = await withLockIfFree(ingestLockName(id), () => ingestLocked(db, file, kind, id, bytes, options));
-  return outcome ?? { kind: 'busy' };
+  // The same file may be on its way in already: earlier in this batch, or in another tab. Its
+  // copy waits for that one to end, then finds it in the library (or, if it failed, tries itself).
+  try {
+    return await withLock(ingestLockName(id), () => ingestLocked(db, file, kind, id, bytes, options), signal);
+  } catch (error) {
+    if (signal?.aborted) return { kind: 'cancelled' };
+    throw error;
+  }
 }
 
 async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: string, bytes: ArrayBuffer, options: IngestOptions): Promise<IngestOutcome> {

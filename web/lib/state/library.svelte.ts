@@ -18,7 +18,7 @@ import { exportLibrary, importLibrary, type ImportReport } from '../backup/backu
  * methods; the work itself is done by the plain modules it calls.
  */
 
-export type QueueStatus = 'waiting' | 'reading' | 'extracting' | 'saving' | 'password' | 'duplicate' | 'busy' | 'failed' | 'cancelled';
+export type QueueStatus = 'waiting' | 'reading' | 'extracting' | 'saving' | 'password' | 'duplicate' | 'failed' | 'cancelled';
 
 export interface QueueItem {
   key: number;
@@ -256,10 +256,6 @@ export class Library {
       case 'password':
         item.status = 'password';
         item.message = outcome.incorrect ? 'That password did not open it. Try again, or skip this file.' : 'This PDF is protected by a password.';
-        break;
-      case 'busy':
-        item.status = 'busy';
-        item.message = 'Being added in another tab';
         break;
       case 'failed':
         item.status = 'failed';
