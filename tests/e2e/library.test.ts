@@ -191,6 +191,42 @@ describe('the library, end to end, served by llama-server', () => {
     await expect.poll(() => searchResults(page).first().innerText()).toContain('second ledger.pdf');
   });
 
+  it('asks before a reload mid-import, and afterwards names the files it never got to', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    // More long files than there are import lanes (at most 4): some are still waiting.
+    const names = ['north', 'south', 'east', 'west', 'centre'].map((station) => `${station} ledger.pdf`);
+    const files = await Promise.all(names.map(async (name) => pdfFile(name, await ledgerPdf(300, name.split(' ')[0]))));
+    await page.getByRole('heading', { name: 'Library' }).click();
+    await addFiles(page, files);
+    await libraryItem(page, names[0]).filter({ hasText: /page [1-9]\d* of 300/ }).waitFor();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept();
+    });
+    await page.reload();
+    expect(dialogs).toEqual(['beforeunload']);
+
+    // Each file is either kept to resume, or named as not added; none is lost without a word.
+    await libraryItem(page, names[0]).filter({ hasText: 'when the page was closed' }).waitFor();
+    const notAdded = page.getByRole('list', { name: 'Files not added' });
+    await notAdded.waitFor();
+    const listed = await notAdded.getByRole('listitem').allInnerTexts();
+    expect(listed.length).toBeGreaterThan(0);
+    for (const name of names) {
+      const resumable = await page.getByRole('button', { name: `Resume adding ${name}` }).count();
+      const named = listed.filter((text) => text.startsWith(name)).length;
+      expect(resumable + named, name).toBe(1);
+    }
+    await page.getByRole('heading', { name: /files? not added/ }).waitFor();
+
+    // Said once: after another reload the list is gone, and the kept imports are still there.
+    await page.getByRole('button', { name: 'Dismiss the list of files not added' }).click();
+    await page.reload();
+    await libraryItem(page, names[0]).filter({ hasText: 'when the page was closed' }).waitFor();
+    expect(await notAdded.count()).toBe(0);
+  });
+
   it('adding an interrupted file again finishes it, and leaves no stale Remove that could delete it', async () => {
     const { page } = await openApp(browser(), appUrl);
     const bytes = await ledgerPdf(400, 'Harbour');

@@ -14,6 +14,11 @@ export function conversationLockName(conversationId: string): string {
   return `memory-cache:conversation:${conversationId}`;
 }
 
+/** Held for as long as a tab is open, so others can tell its records from a closed tab's. */
+export function tabLockName(tabId: string): string {
+  return `memory-cache:tab:${tabId}`;
+}
+
 function locks(): LockManager | null {
   return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null;
 }
@@ -43,4 +48,17 @@ export async function withLock<T>(name: string, work: () => Promise<T>, signal?:
     signal?.throwIfAborted();
   }
   return holdHere(name, work);
+}
+
+/** Holds the lock until the page goes away. */
+export function holdWhileOpen(name: string): void {
+  void locks()?.request(name, () => new Promise<never>(() => undefined));
+}
+
+/** Whether any tab holds the lock; null where there are no Web Locks to ask. */
+export async function isHeld(name: string): Promise<boolean | null> {
+  const manager = locks();
+  if (!manager) return null;
+  const { held = [] } = await manager.query();
+  return held.some((lock) => lock.name === name);
 }

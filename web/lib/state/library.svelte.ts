@@ -4,7 +4,9 @@ import { requestPersistentStorage, storageUsage, type StorageUsage } from '../st
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
 import { PdfReader } from '../pdf/pdf-reader';
 import { progressUnit } from '../ingest/collect-files';
-import { ingestLockName, withLockIfFree } from '../locks';
+import { holdWhileOpen, ingestLockName, tabLockName, withLockIfFree } from '../locks';
+import { noteWaitingFiles, takeLeftWaitingFiles, type WaitingFile } from '../ingest/waiting-files';
+import { newId } from '../ids';
 import { IndexClient } from '../search/index-client';
 import { searchLibrary, type SearchResultItem } from '../search/search-library';
 import { retrievePassages, type RetrievedPassage } from '../search/retrieve';
@@ -39,6 +41,7 @@ const PERSIST_DELAY_MS = 1500;
 /** Files read at once: one per core, but no more than this (each lane's PDF reader holds a file). */
 const MAX_LANES = 4;
 const PROGRESS_INTERVAL_MS = 150;
+const QUEUE_NOTE_DELAY_MS = 300;
 
 export function isActive(item: QueueItem): boolean {
   return ACTIVE.includes(item.status);
@@ -49,6 +52,8 @@ export class Library {
   /** Imports a closed tab left unfinished: their bytes are kept so they can be resumed. */
   interrupted = $state<StoredDocument[]>([]);
   queue = $state<QueueItem[]>([]);
+  /** Files a closed tab never got to: named so the person can add them again. */
+  notAdded = $state<WaitingFile[]>([]);
   usage = $state<StorageUsage | null>(null);
   persisted = $state<boolean | null>(null);
   /** False until the index is loaded; search waits for it. */
@@ -78,14 +83,19 @@ export class Library {
 
   private persistTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** This page's own name among the open tabs. */
+  private readonly tabId = newId();
+
   constructor(private readonly tabs: TabChannel | null = null) {}
 
   async start(dbName?: string): Promise<void> {
+    holdWhileOpen(tabLockName(this.tabId));
     try {
       this.db = await openLibraryDB(dbName);
       await this.markUnfinishedInterrupted(this.db);
       this.docs = await listReadyDocuments(this.db);
       this.interrupted = await listInterruptedDocuments(this.db);
+      await this.findNotAdded(this.db);
       this.index = new IndexClient();
       const opened = await this.index.open(dbName);
       this.indexedVersion = opened.libraryVersion;
@@ -108,6 +118,32 @@ export class Library {
     for (const doc of await listUnfinishedDocuments(db)) {
       await withLockIfFree(ingestLockName(doc.id), () => markInterrupted(db, doc.id));
     }
+  }
+
+  private async findNotAdded(db: LibraryDB): Promise<void> {
+    const left = await takeLeftWaitingFiles(db, this.tabId);
+    // What was being written when the tab closed is kept and shown as interrupted; what
+    // another tab has added since is there already.
+    const known = new Set([...this.docs, ...this.interrupted].map((d) => `${d.fileName}\n${d.size}`));
+    this.notAdded = [...this.notAdded, ...left.filter((f) => !known.has(`${f.fileName}\n${f.size}`))];
+  }
+
+  dismissNotAdded(): void {
+    this.notAdded = [];
+  }
+
+  private queueNoteTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Writes down, soon, which files this tab has yet to add (see waiting-files). */
+  private noteQueue(): void {
+    if (this.queueNoteTimer) return;
+    this.queueNoteTimer = setTimeout(() => {
+      this.queueNoteTimer = null;
+      if (!this.db) return;
+      const waiting = this.queue.filter((q) => isActive(q) || q.status === 'password').map(({ fileName, size }) => ({ fileName, size }));
+      // Only a note for a closed tab to leave behind: the import goes on without it.
+      noteWaitingFiles(this.db, this.tabId, waiting).catch(() => undefined);
+    }, QUEUE_NOTE_DELAY_MS);
   }
 
   /** Starts an interrupted import again from the bytes it kept. */
@@ -134,6 +170,7 @@ export class Library {
       this.queue.push({ key: this.nextKey++, fileName: file.name, size: file.size, status: 'waiting', page: 0, pageCount: 0, unit: progressUnit(file.name), message: '', password });
       this.pendingFiles.set(this.nextKey - 1, file);
     }
+    this.noteQueue();
     this.pump();
   }
 
@@ -265,6 +302,7 @@ export class Library {
         item.status = 'cancelled';
         break;
     }
+    this.noteQueue();
     // A resumed import that failed or was cancelled is interrupted again, bytes kept.
     if (outcome.kind === 'failed' || outcome.kind === 'cancelled') this.interrupted = await listInterruptedDocuments(db);
   }
@@ -295,6 +333,7 @@ export class Library {
       item.status = 'cancelled';
       this.pendingFiles.delete(key);
     }
+    this.noteQueue();
   }
 
   cancelAll(): void {
@@ -304,6 +343,7 @@ export class Library {
   dismiss(key: number): void {
     this.queue = this.queue.filter((q) => q.key !== key || isActive(q));
     if (!this.queue.some((q) => q.key === key)) this.pendingFiles.delete(key);
+    this.noteQueue();
   }
 
   dismissFinished(): void {
