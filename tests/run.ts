@@ -36,7 +36,13 @@ if (!run('npx', ['vite', 'build', '--logLevel', 'warn'])) process.exit(1);
 
 const missing: string[] = [];
 if (!chromiumPath()) missing.push('Chromium (install: sudo apt-get install chromium)');
-if (spawnSync('qpdf', ['--version']).status !== 0) missing.push('qpdf, which makes encrypted test PDFs (install: sudo apt-get install qpdf)');
+const tools: [string, string[], string][] = [
+  ['qpdf', ['--version'], 'qpdf, which makes encrypted and damaged test PDFs (install: sudo apt-get install qpdf)'],
+  ['gs', ['--version'], 'Ghostscript, which makes scanned test PDFs (install: sudo apt-get install ghostscript)'],
+  ['zip', ['-v'], "Info-ZIP's zip, which makes stand-in llamafiles (install: sudo apt-get install zip)"],
+  ['unzip', ['-v'], "Info-ZIP's unzip, which checks what npm run embed writes (install: sudo apt-get install unzip)"],
+];
+for (const [command, args, what] of tools) if (spawnSync(command, args).status !== 0) missing.push(what);
 if (!ensureLlamaServer()) missing.push('llama-server (install: bash embed/setup-llama-server.sh)');
 if (missing.length > 0 && inCI) {
   console.error(`CI needs every test dependency, and these are missing: ${missing.join('; ')}`);

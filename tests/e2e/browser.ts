@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium';
 
@@ -10,11 +10,21 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
-/** One browser for a test file: launched before its tests, closed after them. */
+/** Requests that pages opened with openApp made to other origins, since the last test ended. */
+const foreignRequests: string[] = [];
+
+/**
+ * One browser for a test file: launched before its tests, closed after them. Every test that
+ * opens the app with it fails if the page asked anything of another origin.
+ */
 export function useBrowser(): () => Browser {
   let browser: Browser | null = null;
   beforeAll(async () => {
     browser = await launchBrowser();
+  });
+  afterEach(() => {
+    const foreign = foreignRequests.splice(0);
+    expect(foreign, 'requests to other origins').toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -52,7 +62,11 @@ export async function openApp(browser: Browser, url: string): Promise<WatchedPag
     if (response.status() >= 400 && !/\/(health|props|slots|tokenize|apply-template|completion)$/.test(response.url())) failedRequests.push(`${response.url()}: ${response.status()}`);
   });
   page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => requests.push(request.url()));
+  const origin = new URL(url).origin;
+  page.on('request', (request) => {
+    requests.push(request.url());
+    if (!/^(blob|data):/.test(request.url()) && new URL(request.url()).origin !== origin) foreignRequests.push(request.url());
+  });
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });

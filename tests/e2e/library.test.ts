@@ -71,7 +71,26 @@ describe('the library, end to end, served by llama-server', () => {
 
     expect(errors).toEqual([]);
     expect(cspViolations).toEqual([]);
-    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("default-src 'self'");
+    const policy = (await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+    const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values.join(' ')]));
+    expect(directives.get('default-src')).toBe("'self'");
+    expect(directives.get('connect-src')).toBe("'self'");
+    expect(directives.get('object-src')).toBe("'none'");
+    expect(directives.get('base-uri')).toBe("'none'");
+    expect(directives.get('script-src')).not.toMatch(/unsafe-inline|(?<!wasm-)unsafe-eval|\*|https?:/);
+    // An inline script put into the page does not run, and the page reports the violation.
+    const inline = await page.evaluate(
+      () =>
+        new Promise<{ ran: boolean; blocked: string }>((resolve) => {
+          const flags = window as unknown as { inlineRan?: boolean };
+          document.addEventListener('securitypolicyviolation', (event) => resolve({ ran: flags.inlineRan === true, blocked: event.effectiveDirective }), { once: true });
+          const script = document.createElement('script');
+          script.textContent = 'window.inlineRan = true;';
+          document.body.append(script);
+        }),
+    );
+    expect(inline).toEqual({ ran: false, blocked: 'script-src-elem' });
+    cspViolations.length = 0;
     const origin = new URL(appUrl).origin;
     expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
   });
