@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addFiles, useBrowser, libraryItem, openApp, pdfFile, search } from './browser';
+import { addFiles, useBrowser, libraryItem, openApp, pdfFile, search, setAnswerLength } from './browser';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
@@ -35,6 +35,7 @@ describe('backup and restore', () => {
     await libraryItem(source.page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
     await libraryItem(source.page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
     await source.page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await setAnswerLength(source.page, 77);
     await source.page.getByRole('textbox', { name: 'Ask your library' }).fill('What do starfish eat?');
     await source.page.getByRole('button', { name: 'Send' }).click();
     await source.page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).waitFor();
@@ -62,6 +63,10 @@ describe('backup and restore', () => {
     for (const [i, query] of queries.entries()) expect(await search(target.page, query)).toEqual(before[i]);
     await target.page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'What do starfish eat?', exact: true }).click();
     await target.page.getByRole('log', { name: 'Conversation' }).getByRole('link', { name: /Tide Pools of the Northern Coast/ }).first().waitFor();
+    // The restored settings are in force at once, not only after a reload.
+    await target.page.getByRole('button', { name: 'Settings' }).click();
+    expect(await target.page.getByRole('dialog', { name: 'Settings' }).getByRole('spinbutton', { name: 'Longest answer (tokens)' }).inputValue()).toBe('77');
+    await target.page.keyboard.press('Escape');
 
     // Restoring the same backup again adds nothing.
     const again = target.page.waitForEvent('filechooser');

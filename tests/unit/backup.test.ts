@@ -1,34 +1,61 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { strToU8, unzipSync, zipSync } from 'fflate';
+import { BlobReader, BlobWriter, TextReader, TextWriter, Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter } from '@zip.js/zip.js/lib/zip-core-custom.js';
+import { sha256Hex } from '../../web/lib/ingest/hash';
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../../web/lib/storage/schema';
 import { beginDocument, chunkId, completeDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks } from '../../web/lib/storage/library';
 import { listConversations, putConversation, putSetting, getSetting } from '../../web/lib/storage/conversations';
-import { describeImport, exportLibrary, importLibrary } from '../../web/lib/backup/backup';
+import { exportLibrary, importLibrary } from '../../web/lib/backup/backup';
+import { describeImport } from '../../web/lib/backup/report';
 import { rebuildIndex } from '../../web/lib/search/persisted-index';
 
 let count = 0;
 const freshDb = () => openLibraryDB(`backup-${++count}-${Date.now()}`);
 
-async function addDoc(db: LibraryDB, id: string, title: string, texts: string[], bytes: number[], password?: string) {
-  const doc: StoredDocument = { id, title, fileName: `${title}.pdf`, size: bytes.length, mimeType: 'application/pdf', pageCount: texts.length, chunkCount: texts.length, textChars: 10, addedAt: 1000, state: 'ingesting' };
+const BYTES_A = [37, 80, 68, 70, 1, 2, 3];
+const BYTES_B = [37, 80, 68, 70, 9];
+const BYTES_C = [1, 2, 3];
+/** A document's id is the SHA-256 of its bytes, and a restore checks it. */
+const idOf = (bytes: number[]) => sha256Hex(new Uint8Array(bytes).buffer);
+
+async function addDoc(db: LibraryDB, id: string, title: string, texts: string[], bytes: number[], password?: string, extra: Partial<StoredDocument> = {}) {
+  const doc: StoredDocument = { id, title, fileName: `${title}.pdf`, size: bytes.length, mimeType: 'application/pdf', pageCount: texts.length, chunkCount: texts.length, textChars: 10, addedAt: 1000, state: 'ingesting', ...extra };
   await beginDocument(db, doc, new Uint8Array(bytes).buffer, password);
   await putChunks(db, texts.map((text, seq) => ({ id: chunkId(id, seq), docId: id, seq, text, page: seq + 1, pageStart: seq + 1, pageEnd: seq + 1, pageBreaks: [] })));
   await completeDocument(db, doc);
 }
 
-const idA = 'a'.repeat(64);
-const idB = 'b'.repeat(64);
+const idA = await idOf(BYTES_A);
+const idB = await idOf(BYTES_B);
+const idC = await idOf(BYTES_C);
 const conversation = { id: 'c1', title: 'About tides', createdAt: 1, updatedAt: 2, messages: [{ id: 'm1', role: 'user' as const, content: 'When is low tide?', createdAt: 1 }] };
 
 async function sourceLibrary(): Promise<LibraryDB> {
   const db = await freshDb();
-  await addDoc(db, idA, 'Tide Pools', ['Starfish eat mussels.', 'Visit at a spring tide.'], [37, 80, 68, 70, 1, 2, 3]);
-  await addDoc(db, idB, 'Sealed', ['The brass key is under the lantern.'], [37, 80, 68, 70, 9], 'lantern');
+  await addDoc(db, idA, 'Tide Pools', ['Starfish eat mussels.', 'Visit at a spring tide.'], BYTES_A);
+  await addDoc(db, idB, 'Sealed', ['The brass key is under the lantern.'], BYTES_B, 'lantern');
   await putConversation(db, conversation);
   await putSetting(db, 'chat', { temperature: 0.7 });
   await putSetting(db, 'apiKey', 'secret-key');
   return db;
+}
+
+/** The backup's entries, by name, as bytes. */
+async function entriesOf(backup: Blob): Promise<Map<string, Uint8Array>> {
+  const reader = new ZipReader(new BlobReader(backup));
+  const entries = new Map<string, Uint8Array>();
+  for (const entry of await reader.getEntries()) if (!entry.directory) entries.set(entry.filename, await entry.getData(new Uint8ArrayWriter()));
+  await reader.close();
+  return entries;
+}
+
+/** A zip of these entries, as a person (or a damaged disk) might leave one. */
+async function zipOf(entries: Map<string, Uint8Array | string>): Promise<Blob> {
+  const blob = new BlobWriter();
+  const writer = new ZipWriter(blob);
+  for (const [name, data] of entries) await writer.add(name, typeof data === 'string' ? new TextReader(data) : new Uint8ArrayReader(data));
+  await writer.close();
+  return blob.getData();
 }
 
 async function searchIds(db: LibraryDB, query: string): Promise<string[]> {
@@ -59,7 +86,7 @@ describe('backup and restore', () => {
   it('imports into a non-empty library without duplicates and without overwriting anything', async () => {
     const backup = await exportLibrary(await sourceLibrary());
     const target = await freshDb();
-    await addDoc(target, idA, 'Tide Pools', ['Starfish eat mussels.', 'Visit at a spring tide.'], [37, 80, 68, 70, 1, 2, 3]);
+    await addDoc(target, idA, 'Tide Pools', ['Starfish eat mussels.', 'Visit at a spring tide.'], BYTES_A);
     await putConversation(target, { ...conversation, title: 'My own tides chat' });
     await putSetting(target, 'chat', { temperature: 0.1 });
 
@@ -75,22 +102,21 @@ describe('backup and restore', () => {
     expect(again).toMatchObject({ documentsAdded: 0, documentsAlreadyHere: 2, conversationsAdded: 0 });
   });
 
-  it('restores what it can from a damaged backup, says what it could not, and leaves nothing half-written', async () => {
-    const files = unzipSync(new Uint8Array(await (await exportLibrary(await sourceLibrary())).arrayBuffer()));
-    // One document's chunks fail to be written in their second batch (a record without a key),
-    // after its record, its bytes and a first batch of chunks are in; the other's are fine.
-    const chunk = (seq: number) => ({ id: chunkId(idB, seq), docId: idB, seq, text: `line ${seq}`, page: 1, pageStart: 1, pageEnd: 1, pageBreaks: [] });
-    files[`chunks/${idB}.json`] = strToU8(JSON.stringify([...Array.from({ length: 200 }, (_, i) => chunk(i)), { ...chunk(200), id: undefined }]));
+  it('restores what it can from a damaged backup, says what it could not, and writes nothing of a damaged document', async () => {
+    const files = await entriesOf(await exportLibrary(await sourceLibrary()));
+    // One document's chunks claim to be another document's: written, they would land among its chunks.
+    const chunk = (seq: number) => ({ id: chunkId(idC, seq), docId: idC, seq, text: `line ${seq}`, page: 1, pageStart: 1, pageEnd: 1, pageBreaks: [] });
+    files.set(`chunks/${idB}.json`, new TextEncoder().encode(JSON.stringify([chunk(0)])));
     const target = await freshDb();
-    await addDoc(target, 'c'.repeat(64), 'Mine', ['My own notes.'], [1, 2, 3]);
-    const report = await importLibrary(target, new Blob([zipSync(files)]));
+    await addDoc(target, idC, 'Mine', ['My own notes.'], BYTES_C);
+    const report = await importLibrary(target, await zipOf(files));
 
     expect(report.documentsAdded).toBe(1);
     expect(report.failed.map((f) => f.fileName)).toEqual(['Sealed.pdf']);
     expect((await listReadyDocuments(target)).map((d) => d.title).sort()).toEqual(['Mine', 'Tide Pools']);
     expect(await getFile(target, idB)).toBeUndefined();
     expect(await target.count('documents')).toBe(2);
-    expect(await getDocumentChunks(target, idB)).toEqual([]);
+    expect(await getDocumentChunks(target, idC)).toEqual([expect.objectContaining({ text: 'My own notes.' })]);
     expect(await target.count('chunks')).toBe(3);
     // The rest of the backup still comes in.
     expect((await listConversations(target)).map((c) => c.id)).toEqual(['c1']);
@@ -98,22 +124,37 @@ describe('backup and restore', () => {
       'Restored 1 document, 1 conversation. Settings restored. Could not restore Sealed.pdf: its part of the backup is damaged; make the backup again from a library that has it. The rest of your library is as it was.',
     );
 
-    // A file missing from the backup, and chunks that are not JSON, are named too.
-    delete files[`documents/${idA}.pdf`];
-    files[`chunks/${idB}.json`] = strToU8('{ not json');
+    // Bytes that are not the document's, a file missing from the backup, and chunks that are not JSON, are named too.
+    files.set(`documents/${idA}.pdf`, new Uint8Array([37, 80, 68, 70, 0]));
+    files.set(`chunks/${idB}.json`, new TextEncoder().encode('{ not json'));
     const other = await freshDb();
-    const second = await importLibrary(other, new Blob([zipSync(files)]));
-    expect(second.failed).toEqual([
-      { fileName: 'Tide Pools.pdf', reason: 'it is missing from the backup' },
-      expect.objectContaining({ fileName: 'Sealed.pdf' }),
+    expect((await importLibrary(other, await zipOf(files))).failed.sort((a, b) => a.fileName.localeCompare(b.fileName))).toEqual([
+      { fileName: 'Sealed.pdf', reason: 'its part of the backup is damaged; make the backup again from a library that has it' },
+      { fileName: 'Tide Pools.pdf', reason: 'its part of the backup is damaged; make the backup again from a library that has it' },
     ]);
+    files.delete(`documents/${idA}.pdf`);
+    expect((await importLibrary(other, await zipOf(files))).failed).toContainEqual({ fileName: 'Tide Pools.pdf', reason: 'it is missing from the backup' });
     expect(await other.count('documents')).toBe(0);
+    expect(await other.count('chunks')).toBe(0);
+  });
+
+  it('names each original by its kind, and restores no link that is not a web address', async () => {
+    const source = await freshDb();
+    const page = [60, 104, 49, 62];
+    await addDoc(source, await idOf(page), 'Saved page', ['A saved page.'], page, undefined, { kind: 'html', fileName: 'page.html', sourceUrl: 'javascript:alert(1)' });
+    const backup = await exportLibrary(source);
+    expect([...(await entriesOf(backup)).keys()]).toContain(`documents/${await idOf(page)}.html`);
+    const target = await freshDb();
+    await importLibrary(target, backup);
+    const [restored] = await listReadyDocuments(target);
+    expect(restored.title).toBe('Saved page');
+    expect(restored.sourceUrl).toBeUndefined();
   });
 
   it('refuses files that are not backups, changing nothing', async () => {
     const target = await freshDb();
     await expect(importLibrary(target, new Blob(['just text']))).rejects.toThrow('not a zip file');
-    await expect(importLibrary(target, new Blob([zipSync({ 'notes.txt': strToU8('hello') })]))).rejects.toThrow('no backup.json');
+    await expect(importLibrary(target, await zipOf(new Map([['notes.txt', 'hello']])))).rejects.toThrow('no backup.json');
     expect(await listReadyDocuments(target)).toEqual([]);
   });
 });

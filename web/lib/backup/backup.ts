@@ -1,17 +1,24 @@
-import { strFromU8, strToU8, unzip, zip, type AsyncZippable, type Unzipped } from 'fflate';
+import { BlobReader, TextReader, TextWriter, Uint8ArrayReader, Uint8ArrayWriter, ZipReader, ZipWriter, configure, type FileEntry } from '@zip.js/zip.js/lib/zip-core-custom.js';
 import type { LibraryDB, SettingRecord, StoredChunk, StoredConversation, StoredDocument } from '../storage/schema';
-import { beginDocument, completeDocument, getDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks, rollBackDocument } from '../storage/library';
+import { beginDocument, chunkId, completeDocument, getDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks, rollBackDocument } from '../storage/library';
 import { getConversation, listConversations, putConversation } from '../storage/conversations';
 import { newId } from '../ids';
-import { plural } from '../format';
+import type { ImportReport } from './report';
 import { describeStorageFailure } from '../storage/usage';
 import { ingestLockName, withLockIfFree } from '../locks';
+import { sha256Hex } from '../ingest/hash';
+import type { DocumentKind } from '../ingest/document-kind';
 
 /**
  * One-file backup of everything: each document's original bytes, its chunks and metadata,
  * the conversations and the settings, in a zip a person can also open by hand. Importing
  * never overwrites: documents already in the library (same bytes, same id) are skipped,
  * and a conversation that differs from one with the same id comes in as a copy.
+ *
+ * A library can be gigabytes, so neither direction holds it whole: the backup is written a
+ * document at a time into Blob parts (which the browser may keep on disk), and read back a
+ * document at a time from the zip's directory (zip.js reads only the entries asked for).
+ * Archives over 4 GB use Zip64.
  */
 
 export const BACKUP_FORMAT = 'memory-cache-backup';
@@ -20,6 +27,13 @@ const MANIFEST = 'backup.json';
 const CHUNK_BATCH = 200;
 /** Never exported: an API key stays in the browser that was given it. */
 const PRIVATE_SETTINGS = new Set(['apiKey']);
+/** Written bytes are gathered into a Blob of about this size, so they need not stay in memory. */
+const BLOB_PART_BYTES = 16 << 20;
+const EXTENSIONS: Record<DocumentKind, string> = { pdf: 'pdf', html: 'html', mhtml: 'mhtml', markdown: 'md', text: 'txt' };
+
+// The page's own thread does the (little) compressing: zip.js's workers would need a
+// script URL of their own, and CompressionStream is native in every browser this runs in.
+configure({ useWebWorkers: false });
 
 interface BackupDocument extends StoredDocument {
   /** Where the original bytes are inside the zip. */
@@ -38,74 +52,96 @@ interface Manifest {
   settings: SettingRecord[];
 }
 
-export interface ImportReport {
-  documentsAdded: number;
-  documentsAlreadyHere: number;
-  conversationsAdded: number;
-  conversationsCopied: number;
-  settingsApplied: boolean;
-  /** The documents added, with the library version each made, to index them. */
-  added: { id: string; libraryVersion: number }[];
-  /** Documents that could not be restored, and why; the others are restored all the same. */
-  failed: { fileName: string; reason: string }[];
-  conversationsFailed: number;
-  settingsFailed: boolean;
-}
-
-function zipAsync(files: AsyncZippable): Promise<Uint8Array<ArrayBuffer>> {
-  return new Promise((resolve, reject) => zip(files, (error, data) => (error ? reject(error) : resolve(data as Uint8Array<ArrayBuffer>))));
-}
-
-function unzipAsync(data: Uint8Array): Promise<Unzipped> {
-  return new Promise((resolve, reject) => unzip(data, (error, files) => (error ? reject(error) : resolve(files))));
+/** A stream that keeps what is written to it as Blob parts. */
+function blobSink(type: string): { writable: WritableStream<Uint8Array>; blob: () => Blob } {
+  const parts: Blob[] = [];
+  let pending: Uint8Array<ArrayBuffer>[] = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    if (pending.length > 0) parts.push(new Blob(pending));
+    pending = [];
+    pendingBytes = 0;
+  };
+  const writable = new WritableStream<Uint8Array>({
+    write(chunk) {
+      // Copied: the writer may use its buffer again once this returns.
+      pending.push(chunk.slice());
+      pendingBytes += chunk.byteLength;
+      if (pendingBytes >= BLOB_PART_BYTES) flush();
+    },
+  });
+  return {
+    writable,
+    blob: () => {
+      flush();
+      return new Blob(parts, { type });
+    },
+  };
 }
 
 /** The whole library, or only the documents named (then without conversations and settings). */
 export async function exportLibrary(db: LibraryDB, onlyIds?: Set<string>): Promise<Blob> {
-  const files: AsyncZippable = {};
+  const sink = blobSink('application/zip');
+  const zip = new ZipWriter(sink.writable);
   const documents: BackupDocument[] = [];
   for (const doc of await listReadyDocuments(db)) {
     if (onlyIds && !onlyIds.has(doc.id)) continue;
     const stored = await getFile(db, doc.id);
     if (!stored) continue;
-    const entry: BackupDocument = { ...doc, file: `documents/${doc.id}.pdf`, chunks: `chunks/${doc.id}.json` };
+    const entry: BackupDocument = { ...doc, file: `documents/${doc.id}.${EXTENSIONS[doc.kind ?? 'pdf']}`, chunks: `chunks/${doc.id}.json` };
     if (stored.password) entry.password = stored.password;
     documents.push(entry);
     // PDFs are compressed already: stored as they are, which is also much faster.
-    files[entry.file] = [new Uint8Array(stored.bytes), { level: 0 }];
-    files[entry.chunks] = strToU8(JSON.stringify(await getDocumentChunks(db, doc.id)));
+    await zip.add(entry.file, new Uint8ArrayReader(new Uint8Array(stored.bytes)), { level: 0 });
+    await zip.add(entry.chunks, new TextReader(JSON.stringify(await getDocumentChunks(db, doc.id))));
   }
   const settings = onlyIds ? [] : (await db.getAll('settings')).filter((s) => !PRIVATE_SETTINGS.has(s.key));
   const conversations = onlyIds ? [] : await listConversations(db);
   const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: Date.now(), documents, conversations, settings };
-  files[MANIFEST] = strToU8(JSON.stringify(manifest, null, 1));
-  return new Blob([await zipAsync(files)], { type: 'application/zip' });
+  await zip.add(MANIFEST, new TextReader(JSON.stringify(manifest, null, 1)));
+  await zip.close();
+  return sink.blob();
 }
 
 export class BackupError extends Error {}
 
-function readManifest(files: Unzipped): Manifest {
-  const raw = files[MANIFEST];
-  if (!raw) throw new BackupError('this file is not a Memory Cache backup (it has no backup.json)');
-  const manifest = JSON.parse(strFromU8(raw)) as Partial<Manifest>;
+type Entries = Map<string, FileEntry>;
+
+async function readManifest(entries: Entries): Promise<Manifest> {
+  const entry = entries.get(MANIFEST);
+  if (!entry) throw new BackupError('this file is not a Memory Cache backup (it has no backup.json)');
+  let manifest: Partial<Manifest>;
+  try {
+    manifest = JSON.parse(await entry.getData(new TextWriter())) as Partial<Manifest>;
+  } catch {
+    throw new BackupError('this backup is damaged (its backup.json cannot be read)');
+  }
   if (manifest.format !== BACKUP_FORMAT || !Array.isArray(manifest.documents)) throw new BackupError('this file is not a Memory Cache backup');
   if ((manifest.version ?? 0) > BACKUP_VERSION) throw new BackupError('this backup was made by a newer Memory Cache; update this one first');
   return { conversations: [], settings: [], ...manifest } as Manifest;
 }
 
 export async function importLibrary(db: LibraryDB, backup: Blob): Promise<ImportReport> {
-  let files: Unzipped;
+  const zip = new ZipReader(new BlobReader(backup));
   try {
-    files = await unzipAsync(new Uint8Array(await backup.arrayBuffer()));
-  } catch {
-    throw new BackupError('this file is not a Memory Cache backup (it is not a zip file)');
+    let entries: Entries;
+    try {
+      entries = new Map((await zip.getEntries()).flatMap((e) => (e.directory ? [] : [[e.filename, e] as const])));
+    } catch {
+      throw new BackupError('this file is not a Memory Cache backup (it is not a zip file)');
+    }
+    return await restore(db, await readManifest(entries), entries);
+  } finally {
+    await zip.close();
   }
-  const manifest = readManifest(files);
+}
+
+async function restore(db: LibraryDB, manifest: Manifest, entries: Entries): Promise<ImportReport> {
   const report: ImportReport = { documentsAdded: 0, documentsAlreadyHere: 0, conversationsAdded: 0, conversationsCopied: 0, settingsApplied: false, added: [], failed: [], conversationsFailed: 0, settingsFailed: false };
 
   for (const entry of manifest.documents) {
     // Under the lock an import of the same file holds: neither may undo the other's writes.
-    const outcome = await withLockIfFree(ingestLockName(entry.id), () => restoreDocument(db, files, entry));
+    const outcome = await withLockIfFree(ingestLockName(entry.id), () => restoreDocument(db, entries, entry));
     if (outcome === null) report.failed.push({ fileName: entry.fileName, reason: 'it is being added right now; restore the backup again once it is done' });
     else if (outcome === 'already here') report.documentsAlreadyHere++;
     else if ('failed' in outcome) report.failed.push({ fileName: entry.fileName, reason: outcome.failed });
@@ -143,46 +179,52 @@ export async function importLibrary(db: LibraryDB, backup: Blob): Promise<Import
   return report;
 }
 
-/** One document of a backup, written whole or not at all. */
-async function restoreDocument(db: LibraryDB, files: Unzipped, entry: BackupDocument): Promise<'already here' | { libraryVersion: number } | { failed: string }> {
-  const { file, chunks: chunksPath, password, ...doc } = entry;
+const DAMAGED = 'its part of the backup is damaged; make the backup again from a library that has it';
+
+/**
+ * The chunks of a document as the backup holds them, if they are its own: every one names
+ * the document, has the id its place gives it, and there are as many as the record says.
+ * Anything else would write into another document's chunks.
+ */
+function chunksOf(json: string, doc: StoredDocument): StoredChunk[] | null {
+  const chunks = JSON.parse(json) as StoredChunk[];
+  if (!Array.isArray(chunks) || chunks.length !== doc.chunkCount) return null;
+  const own = chunks.every((c, seq) => c !== null && typeof c === 'object' && c.docId === doc.id && c.seq === seq && c.id === chunkId(doc.id, seq) && typeof c.text === 'string');
+  return own ? chunks : null;
+}
+
+/** Only web addresses become links: a backup is a file anyone could have written. */
+function withSafeSource(doc: StoredDocument): StoredDocument {
+  if (doc.sourceUrl === undefined || /^https?:\/\//i.test(doc.sourceUrl)) return doc;
+  const { sourceUrl: _dropped, ...rest } = doc;
+  return rest;
+}
+
+/** One document of a backup, checked, then written whole or not at all. */
+async function restoreDocument(db: LibraryDB, entries: Entries, entry: BackupDocument): Promise<'already here' | { libraryVersion: number } | { failed: string }> {
+  const { file, chunks: chunksPath, password, ...listed } = entry;
+  const doc = withSafeSource(listed);
   let before: StoredDocument | undefined;
   let writing = false;
   try {
     before = await getDocument(db, doc.id);
     if (before?.state === 'ready') return 'already here';
-    const bytes = files[file];
-    const chunksJson = files[chunksPath];
-    if (!bytes || !chunksJson) return { failed: 'it is missing from the backup' };
+    const bytesEntry = entries.get(file);
+    const chunksEntry = entries.get(chunksPath);
+    if (!bytesEntry || !chunksEntry) return { failed: 'it is missing from the backup' };
+    const bytes = (await bytesEntry.getData(new Uint8ArrayWriter())).slice().buffer;
+    // A document is its bytes: ones that do not hash to its id are not that document.
+    if ((await sha256Hex(bytes)) !== doc.id) return { failed: DAMAGED };
+    const chunks = chunksOf(await chunksEntry.getData(new TextWriter()), doc);
+    if (!chunks) return { failed: DAMAGED };
     writing = true;
-    // Copied out of the zip's buffer: IndexedDB would otherwise keep the whole archive alive.
-    await beginDocument(db, doc, bytes.slice().buffer, password);
-    const chunks = JSON.parse(strFromU8(chunksJson)) as StoredChunk[];
+    await beginDocument(db, doc, bytes, password);
     for (let i = 0; i < chunks.length; i += CHUNK_BATCH) await putChunks(db, chunks.slice(i, i + CHUNK_BATCH));
     return { libraryVersion: await completeDocument(db, { ...doc, state: 'ready' }) };
   } catch (error) {
     // Only what this restore began is undone: a document it could not even look up is left as it was.
     if (writing) await rollBackDocument(db, doc.id, before);
     const storage = await describeStorageFailure(error, 'restore the backup again');
-    return { failed: storage ?? 'its part of the backup is damaged; make the backup again from a library that has it' };
+    return { failed: storage ?? DAMAGED };
   }
-}
-
-/** What a restore did, in a sentence or two: what came in, what was already here, and what could not be restored and why. */
-export function describeImport(report: ImportReport): string {
-  const parts = [`Restored ${plural(report.documentsAdded, 'document')}`];
-  if (report.documentsAlreadyHere) parts.push(`${plural(report.documentsAlreadyHere, 'document')} already here`);
-  parts.push(plural(report.conversationsAdded + report.conversationsCopied, 'conversation'));
-  if (report.conversationsCopied) parts.push(`${report.conversationsCopied} kept as copies beside yours`);
-  let text = `${parts.join(', ')}.${report.settingsApplied ? ' Settings restored.' : ''}`;
-  for (const { fileName, reason } of report.failed.slice(0, 3)) text += ` Could not restore ${fileName}: ${reason}.`;
-  if (report.failed.length > 3) text += ` ${plural(report.failed.length - 3, 'other document')} could not be restored either.`;
-  if (report.conversationsFailed > 0) text += ` ${plural(report.conversationsFailed, 'conversation')} could not be restored.`;
-  if (report.settingsFailed) text += ' The settings could not be restored.';
-  if (report.failed.length > 0 || report.conversationsFailed > 0 || report.settingsFailed) text += ' The rest of your library is as it was.';
-  return text;
-}
-
-export function backupFileName(now = new Date()): string {
-  return `memory-cache-backup-${now.toISOString().slice(0, 10)}.zip`;
 }

@@ -84,13 +84,27 @@ export class Chat {
     this.conversations = conversations;
     this.tabs?.listen((message) => {
       if (message.type === 'conversations-changed') void this.refresh();
+      if (message.type === 'settings-changed') void this.loadSettings();
     });
-    this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
+    await this.loadSettings();
     const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
     this.rememberApiKey = typeof storedKey === 'string' && storedKey.length > 0;
     this.setApiKeyInMemory(storedKey || sessionStorage.getItem(SESSION_API_KEY) || '');
     // The first status check ran before the key was known.
     if (this.apiKey) void this.server.check();
+  }
+
+  /** Takes in the stored settings: at start, and after another tab or a restore wrote them. */
+  async loadSettings(): Promise<void> {
+    if (this.db) this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
+  }
+
+  /** After a backup was restored: its conversations and settings, here and in the other tabs. */
+  async afterRestore(): Promise<void> {
+    await this.refresh();
+    await this.loadSettings();
+    this.tabs?.post({ type: 'conversations-changed' });
+    this.tabs?.post({ type: 'settings-changed' });
   }
 
   private setApiKeyInMemory(key: string): void {
@@ -115,6 +129,7 @@ export class Chat {
         'The settings could not be saved',
         'save them again',
       );
+      this.tabs?.post({ type: 'settings-changed' });
     }
     void this.server.check();
   }

@@ -12,7 +12,7 @@ import { searchLibrary, type SearchResultItem } from '../search/search-library';
 import { retrievePassages, type RetrievedPassage } from '../search/retrieve';
 import { inScope, isWholeLibrary, WHOLE_LIBRARY, type Scope } from '../search/scope';
 import type { TabChannel, TabMessage } from './tabs';
-import { exportLibrary, importLibrary, type ImportReport } from '../backup/backup';
+import type { ImportReport } from '../backup/report';
 
 /**
  * The library as the page sees it: the ready documents, the import queue, the search index
@@ -367,13 +367,17 @@ export class Library {
   }
 
   async exportBackup(onlyIds?: Set<string>): Promise<Blob | null> {
-    return this.db ? exportLibrary(this.db, onlyIds) : null;
+    if (!this.db) return null;
+    // The zip code loads only when a backup is made or restored.
+    const { exportLibrary } = await import('../backup/backup');
+    return exportLibrary(this.db, onlyIds);
   }
 
   /** Restores a backup file into this library, then makes what it added searchable here and in other tabs. */
   async importBackup(file: Blob): Promise<ImportReport | null> {
     const db = this.db;
     if (!db) return null;
+    const { importLibrary } = await import('../backup/backup');
     const report = await importLibrary(db, file);
     for (const { id, libraryVersion } of report.added) {
       const doc = await getDocument(db, id);

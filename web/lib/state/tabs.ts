@@ -7,7 +7,8 @@
 export type TabMessage =
   | { type: 'document-added'; docId: string; libraryVersion: number }
   | { type: 'document-deleted'; docId: string; chunkCount: number; libraryVersion: number }
-  | { type: 'conversations-changed' };
+  | { type: 'conversations-changed' }
+  | { type: 'settings-changed' };
 
 const CHANNEL = 'memory-cache';
 
