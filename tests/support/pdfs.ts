@@ -13,6 +13,8 @@ export interface PdfPageSpec {
 export interface PdfSpec {
   title?: string;
   pages: PdfPageSpec[];
+  /** Bytes of noise in an object no page uses, for a file as large as a scan. */
+  padding?: number;
 }
 
 const PAGE_WIDTH = 595;
@@ -69,5 +71,16 @@ export async function makePdf(spec: PdfSpec): Promise<Uint8Array> {
   const body = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
   for (const pageSpec of spec.pages) drawPage(pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]), pageSpec, body, bold);
+  if (spec.padding) {
+    // Noise does not compress, so the file stays this large wherever it is stored.
+    const noise = new Uint8Array(spec.padding);
+    for (let i = 0, x = 2463534242; i < noise.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      noise[i] = x & 255;
+    }
+    pdf.context.register(pdf.context.stream(noise));
+  }
   return pdf.save({ useObjectStreams: true });
 }

@@ -82,6 +82,7 @@ export class Chat {
       });
     }
     this.conversations = conversations;
+    for (const { id } of conversations) this.storedIds.add(id);
     this.tabs?.listen((message) => {
       if (message.type === 'conversations-changed') void this.refresh();
       if (message.type === 'settings-changed') void this.loadSettings();
@@ -175,16 +176,22 @@ export class Chat {
     this.tabs?.post({ type: 'conversations-changed' });
   }
 
+  /** Conversations known to be in storage: one that is not there any more was deleted in another tab. */
+  private readonly storedIds = new Set<string>();
+
   /**
-   * Saves the conversation's messages (see saveConversationMessages); `create` for its first
-   * save. Never throws: a failed write is told in `storageProblem`.
+   * Saves the conversation's messages (see saveConversationMessages), creating it until a
+   * first save has worked. Never throws: a failed write is told in `storageProblem`.
    */
-  private async save(conversation: StoredConversation, create = false): Promise<void> {
+  private async save(conversation: StoredConversation): Promise<void> {
     const db = this.db;
     if (!db || this.deleted.has(conversation.id) || !this.conversations.some((c) => c.id === conversation.id)) return;
     const snapshot = $state.snapshot(conversation) as StoredConversation;
+    const create = !this.storedIds.has(conversation.id);
     const wrote = await this.guardWrite(() => saveConversationMessages(db, snapshot, create), 'This conversation could not be saved', 'ask again');
-    if (wrote) this.tabs?.post({ type: 'conversations-changed' });
+    if (!wrote) return;
+    this.storedIds.add(conversation.id);
+    this.tabs?.post({ type: 'conversations-changed' });
   }
 
   /** What went wrong with the last write to storage, in words a person can act on; null once one works. */
@@ -210,6 +217,7 @@ export class Chat {
   async refresh(): Promise<void> {
     if (!this.db) return;
     const stored = await listConversations(this.db);
+    for (const { id } of stored) this.storedIds.add(id);
     const streaming = this.streamingConversation;
     this.conversations = stored.map((c) => {
       if (!streaming || c.id !== streaming.id) return c;
@@ -230,7 +238,6 @@ export class Chat {
     const sentAt = performance.now();
     this.notice = null;
     let conversation = this.current;
-    const isNew = !conversation;
     if (!conversation) {
       const now = Date.now();
       const created: StoredConversation = { id: newId(), title: text.slice(0, TITLE_LENGTH), createdAt: now, updatedAt: now, messages: [] };
@@ -244,7 +251,7 @@ export class Chat {
       target.messages.push({ id: newId(), role: 'user', content: text, createdAt: Date.now() });
       target.messages.push({ id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' });
       const answer = target.messages[target.messages.length - 1];
-      await this.answer(target, answer, text, history, sentAt, isNew);
+      await this.answer(target, answer, text, history, sentAt);
     });
   }
 
@@ -280,7 +287,7 @@ export class Chat {
     this.controller?.abort();
   }
 
-  private async answer(conversation: StoredConversation, answer: StoredMessage, question: string, history: ChatMessage[], sentAt: number, isNew = false): Promise<void> {
+  private async answer(conversation: StoredConversation, answer: StoredMessage, question: string, history: ChatMessage[], sentAt: number): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
     this.streamingId = answer.id;
@@ -300,7 +307,7 @@ export class Chat {
       conversation.updatedAt = Date.now();
       this.moveToTop(conversation);
       // Not awaited: IndexedDB runs this write before any later one, and the answer need not wait.
-      void this.save(conversation, isNew);
+      void this.save(conversation);
       // What has arrived is saved every few seconds, so a closed tab loses little of it.
       saver = setInterval(() => void this.save(conversation), PARTIAL_SAVE_MS);
       if (!info) throw new ServerError('unreachable', 'no model server is connected');

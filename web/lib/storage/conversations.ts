@@ -1,4 +1,5 @@
 import type { LibraryDB, StoredConversation } from './schema';
+import { queue } from './library';
 
 /** Conversations and settings, beside the documents in the same database. */
 
@@ -29,7 +30,7 @@ export async function saveConversationMessages(db: LibraryDB, conversation: Stor
     await tx.done;
     return false;
   }
-  await tx.store.put(stored ? mergeMessages(stored, conversation) : conversation);
+  queue(tx.store.put(stored ? mergeMessages(stored, conversation) : conversation));
   await tx.done;
   return true;
 }
@@ -46,13 +47,15 @@ export function mergeMessages(stored: StoredConversation, local: StoredConversat
 export async function renameConversation(db: LibraryDB, id: string, title: string): Promise<boolean> {
   const tx = db.transaction('conversations', 'readwrite');
   const stored = await tx.store.get(id);
-  if (stored) await tx.store.put({ ...stored, title });
+  if (stored) queue(tx.store.put({ ...stored, title }));
   await tx.done;
   return stored !== undefined;
 }
 
 export async function deleteConversation(db: LibraryDB, id: string): Promise<void> {
-  await db.delete('conversations', id);
+  const tx = db.transaction('conversations', 'readwrite');
+  queue(tx.store.delete(id));
+  await tx.done;
 }
 
 export async function getSetting<T>(db: LibraryDB, key: string): Promise<T | undefined> {
@@ -60,5 +63,7 @@ export async function getSetting<T>(db: LibraryDB, key: string): Promise<T | und
 }
 
 export async function putSetting(db: LibraryDB, key: string, value: unknown): Promise<void> {
-  await db.put('settings', { key, value });
+  const tx = db.transaction('settings', 'readwrite');
+  queue(tx.store.put({ key, value }));
+  await tx.done;
 }

@@ -13,7 +13,7 @@ const LIBRARY_VERSION = 'libraryVersion';
  * aborts and `tx.done` rejects with the cause that does (QuotaExceededError, say), while the
  * request only reports a generic AbortError. Handling the request here keeps that noise out.
  */
-function queue(request: Promise<unknown>): void {
+export function queue(request: Promise<unknown>): void {
   request.catch(() => undefined);
 }
 
