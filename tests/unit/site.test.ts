@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePunycode, describeProvenance, siteOf } from '../../web/lib/provenance/site';
+import { decodePunycode, describeProvenance, linkableUrl, siteOf } from '../../web/lib/provenance/site';
 import { mergeProvenance, withFileDate, type Provenance } from '../../web/lib/provenance/provenance';
 
 describe('siteOf', () => {
@@ -24,6 +24,21 @@ describe('siteOf', () => {
     expect(decodePunycode('mnchen-3ya')).toBe('münchen');
     expect(decodePunycode('!!!')).toBeNull();
     expect(decodePunycode('zz')).toBeNull();
+  });
+});
+
+describe('linkableUrl', () => {
+  it.each([
+    ['https://example.org/a?b=1', 'https://example.org/a?b=1'],
+    ['  http://example.org ', 'http://example.org/'],
+    ['javascript:alert(1)', undefined],
+    [' JavaScript:alert(1)', undefined],
+    ['data:text/html,<script>alert(1)</script>', undefined],
+    ['file:///home/me/page.html', undefined],
+    ['example.org/page', undefined],
+    [undefined, undefined],
+  ])('%j → %j', (url, link) => {
+    expect(linkableUrl(url)).toBe(link);
   });
 });
 

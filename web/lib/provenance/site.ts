@@ -125,3 +125,18 @@ export function describeProvenance(
   if (site) return `saved from ${site}`;
   return '';
 }
+
+/**
+ * The address as a link target, or undefined when it must not become a link. Only http(s)
+ * addresses qualify: a `javascript:` or `data:` address from a crafted file or backup would
+ * run in the app's own origin when clicked.
+ */
+export function linkableUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url.trim());
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
