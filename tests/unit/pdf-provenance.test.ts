@@ -61,6 +61,7 @@ describe('printed headers and footers', () => {
       dateText: '3/3/24, 10:15 AM',
       title: 'How Tide Pools Work | Example Science',
       pageCount: 5,
+      browserPrinted: true,
     });
   });
 
@@ -73,6 +74,7 @@ describe('printed headers and footers', () => {
       dateText: '03/03/2024, 22:40',
       title: 'Sourdough starters, explained – Bread Lab',
       pageCount: 3,
+      browserPrinted: true,
     });
   });
 
@@ -229,6 +231,27 @@ describe('pdfProvenance', () => {
       evidence: { sourceUrl: 'print-header', savedAt: 'pdf-metadata' },
     });
     expect(pdfProvenance({ info }, [])).toEqual({ evidence: {} });
+  });
+
+  it("does not take a journal's DOI footer for a browser's: the creation date stays the author's", () => {
+    const paper: PrintedPage = {
+      pageNumber: 1,
+      width: 612,
+      height: 792,
+      items: [
+        { text: 'Kelp forests under warming seas', x: 72, y: 700, width: 300, size: 18 },
+        { text: 'Body text of the paper.', x: 72, y: 650, width: 200, size: 10 },
+        { text: 'https://doi.org/10.1016/j.kelp.2019.01.001', x: 72, y: 30, width: 200, size: 8 },
+      ],
+    };
+    const chrome = detectPrintChrome(paper);
+    expect(chrome.browserPrinted).toBeUndefined();
+    const info = { Producer: 'Acrobat Distiller 11.0 (Windows)', Creator: 'LaTeX with hyperref', CreationDate: 'D:20190115120000Z' };
+    const result = pdfProvenance({ info }, [chrome]);
+    expect(result.savedAt).toBeUndefined();
+    expect(result.sourceUrl).toBe('https://doi.org/10.1016/j.kelp.2019.01.001');
+    // The same footer in a PDF whose producer is a browser: its creation date is the save.
+    expect(pdfProvenance({ info: { ...info, Producer: 'Skia/PDF m122' } }, [chrome]).savedAt).toBe(Date.UTC(2019, 0, 15, 12));
   });
 
   it('falls back to the printed date when the metadata has none', () => {

@@ -80,6 +80,12 @@ export interface PrintChrome {
   /** The page title the browser printed. */
   title?: string;
   pageCount?: number;
+  /**
+   * True when the header and footer are laid out as a browser prints them: an address on one
+   * edge and a date or the page counter on the other. A lone address in a footer is not
+   * enough: journals print their DOI link there.
+   */
+  browserPrinted?: true;
 }
 
 interface Cell {
@@ -163,6 +169,10 @@ export function detectPrintChrome(page: PrintedPage): PrintChrome {
     .sort((a, b) => b.y - a.y || b.text.length - a.text.length)[0];
   if (title) chrome.title = title.text.replace(/\s*(…|\.\.\.)$/, '');
   if (counterMatches) chrome.pageCount = pageCount;
+  const [top, bottom] = lines;
+  const hasUrl = (line: typeof top) => line.some((cell) => cell.kind === 'url');
+  const hasDateOrCounter = (line: typeof top) => line.some((cell) => cell.kind === 'date' || (cell.kind === 'counter' && counterMatches));
+  if ((hasUrl(top) && hasDateOrCounter(bottom)) || (hasUrl(bottom) && hasDateOrCounter(top))) chrome.browserPrinted = true;
   return chrome;
 }
 
@@ -318,8 +328,12 @@ export function provenanceFromPdfMetadata(input: PdfMetadataInput): PdfProvenanc
   return provenance;
 }
 
-/** Provenance from the headers and footers found on some pages (page 1 and the last page are enough). */
-export function provenanceFromPrintChrome(chromes: readonly PrintChrome[], options: PrintedDateOptions = {}): PdfProvenance {
+/**
+ * Provenance from the headers and footers found on some pages (page 1 and the last page are
+ * enough). A printed date counts only from a header and footer a browser printed, or when
+ * `browserMade` says the metadata names a browser: anywhere else it is the document's own date.
+ */
+export function provenanceFromPrintChrome(chromes: readonly PrintChrome[], options: PrintedDateOptions & { browserMade?: boolean } = {}): PdfProvenance {
   const provenance: PdfProvenance = emptyProvenance();
   const withUrl = chromes.find((c) => c.sourceUrl && !c.urlTruncated) ?? chromes.find((c) => c.sourceUrl);
   if (withUrl?.sourceUrl) {
@@ -328,6 +342,7 @@ export function provenanceFromPrintChrome(chromes: readonly PrintChrome[], optio
     if (withUrl.urlTruncated) provenance.urlTruncated = true;
   }
   for (const chrome of chromes) {
+    if (!chrome.browserPrinted && !options.browserMade) continue;
     const savedAt = chrome.dateText === undefined ? undefined : parsePrintedDate(chrome.dateText, options);
     if (savedAt !== undefined) {
       provenance.savedAt = savedAt;
@@ -344,12 +359,13 @@ export function provenanceFromPrintChrome(chromes: readonly PrintChrome[], optio
  * Everything a PDF says about its provenance. The address: metadata first (written whole),
  * then the printed footer (sometimes shortened). The date: the creation date of a PDF a
  * browser printed (to the second, with its time zone), then the printed header date (to
- * the minute). A printed header is proof enough that a browser made the file.
+ * the minute). A header and footer laid out as browsers print them are proof enough that a
+ * browser made the file; a lone address in a footer is not (a journal's DOI link).
  */
 export function pdfProvenance(input: PdfMetadataInput, chromes: readonly PrintChrome[] = [], options: { locale?: string } = {}): PdfProvenance {
   const facts = readMetadata(input);
-  const printed = provenanceFromPrintChrome(chromes, { locale: options.locale, near: facts.createdAt });
-  const browserMade = facts.browserMade || chromes.some((c) => c.indexes.length > 0);
+  const browserMade = facts.browserMade || chromes.some((c) => c.browserPrinted);
+  const printed = provenanceFromPrintChrome(chromes, { locale: options.locale, near: facts.createdAt, browserMade });
   const result: PdfProvenance = { ...printed, evidence: { ...printed.evidence } };
   if (facts.sourceUrl) {
     result.sourceUrl = facts.sourceUrl;
