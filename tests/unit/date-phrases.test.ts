@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDatePhrase } from '../../web/lib/time/date-phrases';
+import { parseDatePhrase, questionPeriod } from '../../web/lib/time/date-phrases';
 
 // Wednesday 13 March 2024, mid-afternoon, local time.
 const now = new Date(2024, 2, 13, 15, 30);
@@ -121,5 +121,31 @@ describe('parseDatePhrase', () => {
     'Monday meeting notes',
   ])('finds no single unambiguous phrase in %j', (text) => {
     expect(parseDatePhrase(text, now)).toBeNull();
+  });
+});
+
+describe('questionPeriod', () => {
+  it.each([
+    ['What did I save about otters last week?', 'last week', 'What did I save about otters?'],
+    ['pages I read in March', 'in March', 'pages I read'],
+    ['articles I clipped yesterday about tides', 'yesterday', 'articles I clipped about tides'],
+    ['what did I download in 2023', 'in 2023', 'what did I download'],
+  ])('takes the period of a question about saving: %j', (text, phrase, rest) => {
+    expect(questionPeriod(text, now)).toMatchObject({ phrase, rest });
+  });
+
+  it.each([
+    'What was the inflation rate in 2020?',
+    'What did the report say about sales last year?',
+    'What happened in March 1917?',
+    'What did Lincoln say on November 19, 1863?',
+    'What is on the menu today?',
+  ])('leaves a date about the content in the question: %j', (text) => {
+    expect(questionPeriod(text, now)).toBeNull();
+  });
+
+  it('reads no month or year before 1990 as a period of saving, even beside a saving verb', () => {
+    expect(questionPeriod('what did I save about the revolution of March 1917', now)).toBeNull();
+    expect(questionPeriod('what did I save in March 2023', now)?.range).toEqual(range(day(2023, 3, 1), day(2023, 4, 1)));
   });
 });

@@ -12,8 +12,7 @@ import { describeStorageFailure } from '../storage/usage';
 import { newId } from '../ids';
 import { historyOf } from '../chat/history';
 import type { TabChannel } from './tabs';
-import { parseDatePhrase } from '../time/date-phrases';
-import { isWholeLibrary, type Scope } from '../search/scope';
+import { isWholeLibrary, questionScope, scopeNotice } from '../search/scope';
 
 /**
  * Conversations with the library: sending a question, streaming the answer into the page
@@ -38,6 +37,8 @@ export class Chat {
   settings = $state<ChatSettings>({ ...DEFAULT_CHAT_SETTINGS });
   apiKey = $state('');
   rememberApiKey = $state(false);
+  /** False once the person removed the period their question names (the chip by the question field). */
+  usePeriodFromQuestion = $state(true);
   /** The id of the answer being streamed, if any. */
   streamingId = $state<string | null>(null);
   /** When the answer being streamed was asked for, and when its last words came (performance.now()). */
@@ -301,7 +302,7 @@ export class Chat {
       // before the request, and the index's worker does it while this thread goes on.
       // Follow-ups lean on the recent questions for what "it" or "they" refer to.
       const recentQuestions = history.filter((m) => m.role === 'user').slice(-RECENT_QUESTIONS).map((m) => m.content);
-      const { scope, query } = this.scopeFor(question);
+      const { scope, query } = questionScope(question, recentQuestions[recentQuestions.length - 1] ?? '', this.library.scope, { usePhrase: this.usePeriodFromQuestion });
       const retrieving = info ? this.library.retrieve([query, ...recentQuestions].join(' ').trim(), this.settings.passageCount, scope) : Promise.resolve([]);
       retrieving.catch(() => undefined);
       conversation.updatedAt = Date.now();
@@ -311,7 +312,7 @@ export class Chat {
       // What has arrived is saved every few seconds, so a closed tab loses little of it.
       saver = setInterval(() => void this.save(conversation), PARTIAL_SAVE_MS);
       if (!info) throw new ServerError('unreachable', 'no model server is connected');
-      if (!isWholeLibrary(scope)) answer.notice = `Only documents saved ${[scope.rangeLabel, scope.site ? `from ${scope.site}` : ''].filter(Boolean).join(' ')} were searched.`;
+      if (!isWholeLibrary(scope)) answer.notice = scopeNotice(scope, this.library.docs);
       let maxPassages = this.settings.passageCount;
       for (let attempt = 0; ; attempt++) {
         const prepared = await this.builder.prepare({ question, history, candidates: retrieving, settings: $state.snapshot(this.settings) as ChatSettings, server: info, maxPassages }, controller.signal);
@@ -353,18 +354,6 @@ export class Chat {
       // A conversation deleted while its answer streamed stays deleted (save skips it).
       await this.save(conversation);
     }
-  }
-
-  /**
-   * The scope chosen in the page, or, when no period is chosen, one the question names
-   * ("what did I save about tides last week?"); the phrase itself is left out of the search.
-   */
-  private scopeFor(question: string): { scope: Scope; query: string } {
-    const chosen = this.library.scope;
-    if (chosen.range) return { scope: chosen, query: question };
-    const phrase = parseDatePhrase(question, new Date());
-    if (!phrase) return { scope: chosen, query: question };
-    return { scope: { ...chosen, range: phrase.range, rangeLabel: phrase.phrase }, query: phrase.rest };
   }
 
   private describePrompt(answer: StoredMessage, prepared: PreparedPrompt): void {

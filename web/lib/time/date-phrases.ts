@@ -59,6 +59,11 @@ function numberValue(text: string): number {
   return word >= 0 ? word + 1 : Number.parseInt(text, 10);
 }
 
+/** A year someone could have saved a web page in: "March 1917" is history, not a filter. */
+function plausibleYear(year: number): boolean {
+  return year >= 1990 && year <= 2100;
+}
+
 function daysIn(y: number, m: number): number {
   return new Date(y, m + 1, 0).getDate();
 }
@@ -161,6 +166,7 @@ function matchers(now: Now, weekStartsOn: number): [RegExp, Build][] {
       (m, prep) => {
         const [, , monthText, year] = m;
         if (!year && !isPrep(prep, 'in', 'during', 'since')) return null;
+        if (year && !plausibleYear(Number(year))) return null;
         const month = monthIndex(monthText);
         // Without a year: the most recent such month that has begun.
         const y = year ? Number(year) : month <= now.m ? now.y : now.y - 1;
@@ -171,7 +177,7 @@ function matchers(now: Now, weekStartsOn: number): [RegExp, Build][] {
       new RegExp(`${PREP}\\b(\\d{4})\\b(?!\\s*[-/.:]\\s*\\d)`, 'gi'),
       (m, prep) => {
         const year = Number(m[2]);
-        if (!isPrep(prep, 'in', 'during', 'since') || year < 1990 || year > 2100) return null;
+        if (!isPrep(prep, 'in', 'during', 'since') || !plausibleYear(year)) return null;
         return since({ from: day(year, 0, 1), to: day(year + 1, 0, 1) }, prep);
       },
     ],
@@ -221,4 +227,20 @@ export function parseDatePhrase(text: string, now: Date, options: DatePhraseOpti
   if (chosen.length !== 1) return null;
   const [{ start, end, range }] = chosen;
   return { range, phrase: text.slice(start, end), rest: withoutPhrase(text, start, end) };
+}
+
+// Words that make a question about the act of saving or reading rather than about the
+// content: "what did I save last week", "pages I read in March", "articles clipped today".
+const SAVING = /\b(?:sav(?:e|ed|es|ing)|read|clip(?:s|ped|ping)?|download(?:s|ed|ing)?|bookmark(?:s|ed|ing)?|add(?:s|ed|ing)?|stor(?:e|ed|es|ing)|kept|visit(?:s|ed|ing)?|brows(?:e|ed|ing))\b/i;
+
+/**
+ * The period a question asks to search, or null when it asks none. A time phrase is taken
+ * only beside a verb of saving or reading ("what did I save about tides last week?",
+ * "pages I read in March"): in "what was the inflation rate in 2020?" or "sales last year"
+ * the date is about the content, and the words must stay in the search.
+ */
+export function questionPeriod(text: string, now: Date, options: DatePhraseOptions = {}): DatePhrase | null {
+  const phrase = parseDatePhrase(text, now, options);
+  if (!phrase || !SAVING.test(phrase.rest)) return null;
+  return phrase;
 }
