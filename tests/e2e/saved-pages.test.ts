@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { configure, TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import { describe, expect, inject, it } from 'vitest';
 import { addFiles, useBrowser, libraryItem, openApp, pdfFile, search, searchResults } from './browser';
 import { chromePrintedPdf, clippedMarkdown, singleFilePage } from '../support/saved-pages';
@@ -7,6 +9,19 @@ const appUrl = inject('appUrl');
 const browser = useBrowser();
 
 const text = (name: string, mimeType: string, body: string) => ({ name, mimeType, buffer: Buffer.from(body) });
+
+/** The manifest of a downloaded backup, read with a zip reader of its own. */
+async function readBackupManifest(path: string): Promise<unknown> {
+  configure({ useWebWorkers: false });
+  const reader = new ZipReader(new Uint8ArrayReader(readFileSync(path)));
+  try {
+    const entry = (await reader.getEntries()).find((e) => e.filename === 'backup.json');
+    if (!entry || entry.directory) throw new Error('the backup holds no backup.json');
+    return JSON.parse(await entry.getData(new TextWriter()));
+  } finally {
+    await reader.close();
+  }
+}
 
 describe('saved pages as memories', () => {
   it('reads saved web pages, Markdown and printed pages with where and when they were saved, and filters by period and site', async () => {
@@ -66,12 +81,32 @@ describe('saved pages as memories', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Filter the library' }).fill('');
 
-    // Select many, then delete them at once.
+    // Select many: what the filter hides leaves the selection; select all shown, export them, delete them.
+    const library = page.getByRole('list', { name: 'Library' });
     await page.getByRole('checkbox', { name: /^Select Notes on beavers/ }).check();
-    await page.getByRole('checkbox', { name: `Select ${TIDE_POOLS.title}` }).check();
+    await page.getByRole('searchbox', { name: 'Filter the library' }).fill('otters');
+    await expect.poll(() => library.getByRole('listitem').count()).toBe(2);
+    const selectAll = page.getByRole('checkbox', { name: 'Select all shown' });
+    expect(await selectAll.isChecked()).toBe(false);
+    await page.getByRole('checkbox', { name: /^Select River otters/ }).check();
+    expect(await selectAll.evaluate((box) => (box as HTMLInputElement).indeterminate)).toBe(true);
+    await selectAll.check();
+    await page.getByText('2 documents selected').waitFor();
+
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export selected' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^memory-cache-2-documents-\d{4}-\d{2}-\d{2}\.zip$/);
+    const manifest = (await readBackupManifest(await download.path())) as { documents: { fileName: string }[] };
+    expect(manifest.documents.map((d) => d.fileName).sort()).toEqual(['river otters.html', 'sea otters.pdf']);
+    await page.getByText(`Exported 2 documents as ${download.suggestedFilename()}`).waitFor();
+
     await page.getByRole('button', { name: 'Delete selected' }).click();
+    await page.getByText(/^Delete River otters.* and Sea otters.*\?$/).waitFor();
     await page.getByRole('button', { name: 'Really delete 2 documents' }).click();
-    await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(2);
+    await page.getByText('Deleted 2 documents.').waitFor();
+    await page.getByRole('searchbox', { name: 'Filter the library' }).fill('');
+    await expect.poll(() => library.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining('Notes on beavers'), expect.stringContaining(TIDE_POOLS.title)]);
     expect(errors).toEqual([]);
   });
 
