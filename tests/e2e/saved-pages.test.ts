@@ -8,6 +8,12 @@ import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 const appUrl = inject('appUrl');
 const browser = useBrowser();
 
+/** The day `daysAgo` days before today, as a date input takes it. */
+function dayInput(daysAgo: number): string {
+  const day = new Date(Date.now() - daysAgo * 86_400_000);
+  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+}
+
 const text = (name: string, mimeType: string, body: string) => ({ name, mimeType, buffer: Buffer.from(body) });
 
 /** The manifest of a downloaded backup, read with a zip reader of its own. */
@@ -66,7 +72,17 @@ describe('saved pages as memories', () => {
     await page.getByRole('combobox', { name: 'Period' }).selectOption('yesterday');
     await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(1);
     expect(await search(page, 'otters')).toHaveLength(1);
+    // A custom range around the day the Markdown was clipped (40 days ago) holds it alone, and stays after a reload.
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('custom');
+    await page.getByRole('textbox', { name: 'From' }).fill(dayInput(41));
+    await page.getByRole('textbox', { name: 'To' }).fill(dayInput(39));
+    const listed = () => page.getByRole('list', { name: 'Library' }).getByRole('listitem').allInnerTexts();
+    await expect.poll(listed).toEqual([expect.stringContaining('Notes on beavers')]);
+    await page.reload();
+    await expect.poll(listed).toEqual([expect.stringContaining('Notes on beavers')]);
+    expect(await page.getByRole('textbox', { name: 'From' }).inputValue()).toBe(dayInput(41));
     await page.getByRole('combobox', { name: 'Period' }).selectOption('');
+    await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(4);
     await page.getByRole('combobox', { name: 'Site' }).selectOption('news.example.com');
     const fromNews = await search(page, 'otters');
     expect(fromNews).toHaveLength(1);
@@ -74,9 +90,13 @@ describe('saved pages as memories', () => {
     await page.getByRole('combobox', { name: 'Site' }).selectOption('');
 
     // Sort and filter the library as a person with many documents would.
-    await page.getByRole('combobox', { name: 'Sort the library' }).selectOption('title');
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption('title');
     const titles = await page.getByRole('list', { name: 'Library' }).getByRole('listitem').allInnerTexts();
     expect(titles.map((t) => t.split('\n')[0])).toEqual(['Notes on beavers', 'River otters', 'Sea otters | Ocean News', TIDE_POOLS.title].map((t) => expect.stringContaining(t.split(' | ')[0])));
+    await page.getByRole('combobox', { name: 'Order' }).selectOption('Z to A');
+    const reversedTitles = await page.getByRole('list', { name: 'Library' }).getByRole('listitem').allInnerTexts();
+    expect(reversedTitles.map((t) => t.split('\n')[0])).toEqual(titles.map((t) => t.split('\n')[0]).reverse());
+    await page.getByRole('combobox', { name: 'Order' }).selectOption('A to Z');
     await page.getByRole('searchbox', { name: 'Filter the library' }).fill('wildlife');
     await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Filter the library' }).fill('');

@@ -34,6 +34,13 @@ describe('the library list', () => {
     expect(sortDocuments(docs, 'size').map((d) => d.id)).toEqual(['d', 'b', 'a', 'c']);
   });
 
+  it('sorts the other way round: oldest, smallest, Z to A, documents without a site still last', () => {
+    expect(sortDocuments(docs, 'saved', true).map((d) => d.id)).toEqual(['b', 'd', 'a', 'c']);
+    expect(sortDocuments(docs, 'size', true).map((d) => d.id)).toEqual(['c', 'a', 'b', 'd']);
+    expect(sortDocuments(docs, 'title', true).map((d) => d.title)).toEqual(['Zebra crossings', 'Bees 10', 'Bees 9', 'apple orchards']);
+    expect(sortDocuments(docs, 'site', true).map((d) => d.id)).toEqual(['a', 'b', 'd', 'c']);
+  });
+
   it('filters by every typed word in title, file name or site', () => {
     expect(filterDocuments(docs, 'bees').map((d) => d.id)).toEqual(['c', 'd']);
     expect(filterDocuments(docs, 'farm bees').map((d) => d.id)).toEqual(['d']);

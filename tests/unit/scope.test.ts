@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { questionScope, scopeNotice, WHOLE_LIBRARY, type Scope } from '../../web/lib/search/scope';
+import { loadChoice, monthsOf, NO_CHOICE, questionScope, saveChoice, scopeNotice, scopeOfChoice, untilMidnight, WHOLE_LIBRARY, type Scope } from '../../web/lib/search/scope';
 import type { StoredDocument } from '../../web/lib/storage/schema';
 
 // Wednesday 13 March 2024.
@@ -43,5 +43,42 @@ describe('scopeNotice', () => {
     expect(scopeNotice(scope, [doc('b', lastWeek.to, 'https://example.org/b')])).toBe(
       'No document in your library was saved last week from example.org, so this answer does not draw on your documents.',
     );
+  });
+});
+
+describe('the filter chosen in the page', () => {
+  const day = (y: number, m1: number, d: number) => new Date(y, m1 - 1, d).getTime();
+
+  it('works a relative period out at the time it is used', () => {
+    const choice = { ...NO_CHOICE, period: 'today' };
+    expect(scopeOfChoice(choice, now).range).toEqual({ from: day(2024, 3, 13), to: day(2024, 3, 14) });
+    expect(scopeOfChoice(choice, new Date(2024, 2, 14, 0, 5)).range).toEqual({ from: day(2024, 3, 14), to: day(2024, 3, 15) });
+    expect(untilMidnight(new Date(2024, 2, 13, 23, 0))).toBe(60 * 60 * 1000);
+  });
+
+  it('reads a month, and a custom range whose either end may be open', () => {
+    expect(scopeOfChoice({ ...NO_CHOICE, period: 'month:2023-12', site: 'example.org' }, now)).toMatchObject({
+      range: { from: day(2023, 12, 1), to: day(2024, 1, 1) },
+      rangeLabel: expect.stringMatching(/^in .*2023$/),
+      site: 'example.org',
+    });
+    expect(scopeOfChoice({ ...NO_CHOICE, period: 'custom', from: '2024-03-09', to: '2024-03-02' }, now).range).toEqual({ from: day(2024, 3, 2), to: day(2024, 3, 10) });
+    expect(scopeOfChoice({ ...NO_CHOICE, period: 'custom', to: '2024-03-02' }, now).range).toEqual({ from: -Infinity, to: day(2024, 3, 3) });
+    expect(scopeOfChoice({ ...NO_CHOICE, period: 'custom' }, now)).toEqual(WHOLE_LIBRARY);
+  });
+
+  it('offers the months documents were saved in, newest first', () => {
+    const months = monthsOf([doc('a', day(2024, 3, 2)), doc('b', day(2023, 11, 30)), doc('c', day(2024, 3, 31))]);
+    expect(months.map((m) => [m.value, m.count])).toEqual([['month:2024-03', 2], ['month:2023-11', 1]]);
+  });
+
+  it('keeps the choice in the tab, and survives a broken or missing store', () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+    saveChoice(storage, { period: 'custom', from: '2024-03-01', to: '', site: 'example.org' });
+    expect(loadChoice(storage)).toEqual({ period: 'custom', from: '2024-03-01', to: '', site: 'example.org' });
+    store.set('memory-cache:scope', '{not json');
+    expect(loadChoice(storage)).toEqual(NO_CHOICE);
+    expect(loadChoice(undefined)).toEqual(NO_CHOICE);
   });
 });

@@ -15,7 +15,30 @@ export const SORT_KEYS: [SortKey, string][] = [
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-export function sortDocuments(docs: StoredDocument[], key: SortKey): StoredDocument[] {
+/** How each order reads, its usual way first: dates newest first, sizes largest first, names A to Z. */
+export function sortDirections(key: SortKey): [usual: string, reversed: string] {
+  switch (key) {
+    case 'added':
+    case 'saved':
+      return ['newest first', 'oldest first'];
+    case 'size':
+      return ['largest first', 'smallest first'];
+    case 'title':
+    case 'site':
+      return ['A to Z', 'Z to A'];
+  }
+}
+
+/** The documents in the order `key` gives, or its reverse (documents without a site stay last). */
+export function sortDocuments(docs: StoredDocument[], key: SortKey, reversed = false): StoredDocument[] {
+  const sorted = ordered(docs, key);
+  if (!reversed) return sorted;
+  if (key !== 'site') return sorted.reverse();
+  const withSite = sorted.filter((doc) => documentSite(doc) !== '');
+  return [...ordered(withSite, key).reverse(), ...sorted.slice(withSite.length)];
+}
+
+function ordered(docs: StoredDocument[], key: SortKey): StoredDocument[] {
   const sorted = [...docs];
   switch (key) {
     case 'added':

@@ -23,6 +23,106 @@ export function periodRange(period: Period, now = new Date()): DateRange | null 
   return parseDatePhrase(period, now)?.range ?? null;
 }
 
+/**
+ * The filter as the person set it in the page, kept as chosen rather than as a range so that
+ * "today" still means today after midnight, and so that it can be kept across a reload.
+ * `period` is '' (any time), one of PERIODS, "month:2024-03", or "custom" (then `from` and
+ * `to` are days as a date input gives them, "2024-03-13", either may be empty).
+ */
+export interface ScopeChoice {
+  period: string;
+  from: string;
+  to: string;
+  site: string;
+}
+
+export const NO_CHOICE: ScopeChoice = { period: '', from: '', to: '', site: '' };
+
+const MONTH_KEY = /^month:(\d{4})-(\d{2})$/;
+const DAY_INPUT = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dayOf(text: string): Date | null {
+  const match = DAY_INPUT.exec(text);
+  return match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : null;
+}
+
+function longDay(date: Date): string {
+  return date.toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+function monthLabel(year: number, month: number): string {
+  return new Date(year, month, 1).toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
+}
+
+/** The scope a choice means at `now`. */
+export function scopeOfChoice(choice: ScopeChoice, now = new Date()): Scope {
+  const site = choice.site || null;
+  if ((PERIODS as readonly string[]).includes(choice.period)) {
+    const period = choice.period as Period;
+    return { range: periodRange(period, now), rangeLabel: period, site };
+  }
+  const month = MONTH_KEY.exec(choice.period);
+  if (month) {
+    const [y, m] = [Number(month[1]), Number(month[2]) - 1];
+    return { range: { from: new Date(y, m, 1).getTime(), to: new Date(y, m + 1, 1).getTime() }, rangeLabel: `in ${monthLabel(y, m)}`, site };
+  }
+  if (choice.period === 'custom') {
+    let [from, to] = [dayOf(choice.from), dayOf(choice.to)];
+    if (from && to && from > to) [from, to] = [to, from];
+    if (!from && !to) return { range: null, rangeLabel: '', site };
+    const end = to ? new Date(to.getFullYear(), to.getMonth(), to.getDate() + 1).getTime() : Infinity;
+    const label = from && to ? `from ${longDay(from)} to ${longDay(to)}` : from ? `since ${longDay(from)}` : `until ${longDay(to as Date)}`;
+    return { range: { from: from ? from.getTime() : -Infinity, to: end }, rangeLabel: label, site };
+  }
+  return { range: null, rangeLabel: '', site };
+}
+
+/** The months the library's documents were saved in, newest first, for choosing one. */
+export function monthsOf(docs: readonly StoredDocument[]): { value: string; label: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const doc of docs) {
+    const date = new Date(documentDate(doc));
+    const key = `month:${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+    .map(([value, count]) => {
+      const [, y, m] = MONTH_KEY.exec(value) as RegExpExecArray;
+      return { value, label: monthLabel(Number(y), Number(m) - 1), count };
+    });
+}
+
+/** Milliseconds until the next local midnight, when "today" and "this week" move on. */
+export function untilMidnight(now = new Date()): number {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime() - now.getTime();
+}
+
+const CHOICE_KEY = 'memory-cache:scope';
+
+/** The choice kept for this tab (sessionStorage), or none. */
+export function loadChoice(storage: Pick<Storage, 'getItem'> | undefined): ScopeChoice {
+  try {
+    const kept: unknown = JSON.parse(storage?.getItem(CHOICE_KEY) ?? 'null');
+    if (typeof kept !== 'object' || kept === null) return { ...NO_CHOICE };
+    const field = (name: keyof ScopeChoice) => {
+      const value = (kept as Record<string, unknown>)[name];
+      return typeof value === 'string' ? value : '';
+    };
+    return { period: field('period'), from: field('from'), to: field('to'), site: field('site') };
+  } catch {
+    return { ...NO_CHOICE };
+  }
+}
+
+export function saveChoice(storage: Pick<Storage, 'setItem'> | undefined, choice: ScopeChoice): void {
+  try {
+    storage?.setItem(CHOICE_KEY, JSON.stringify(choice));
+  } catch {
+    // Storage can be full or switched off: the filter then lasts until the page is closed.
+  }
+}
+
 export function documentDate(doc: StoredDocument): number {
   return doc.savedAt ?? doc.addedAt;
 }
