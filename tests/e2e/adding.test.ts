@@ -68,9 +68,9 @@ describe('adding files every way a person can', () => {
       { name: COMPOSTING.fileName, data: base64 },
     );
     await page.dispatchEvent('main', 'dragenter', { dataTransfer });
-    await page.getByText('Drop PDFs or folders to add them to your library').waitFor();
+    await page.getByText(/^Drop PDFs, saved web pages, Markdown or text files, or folders/).waitFor();
     await page.dispatchEvent('main', 'drop', { dataTransfer });
-    await page.getByText('Drop PDFs or folders to add them to your library').waitFor({ state: 'detached' });
+    await page.getByText(/^Drop PDFs, saved web pages, Markdown or text files, or folders/).waitFor({ state: 'detached' });
     await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
     await page.getByRole('searchbox', { name: 'Search your library' }).fill('coffee grounds');
     await expect.poll(() => searchResults(page).first().innerText()).toContain(COMPOSTING.title);
