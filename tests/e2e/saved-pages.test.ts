@@ -148,4 +148,18 @@ describe('saved pages as memories', () => {
     await log.getByText('Only documents saved yesterday were searched.').waitFor();
     await log.getByRole('link', { name: /River otters.*, section \d/ }).first().waitFor();
   });
+
+  it('says why a saved page cannot be read, in words about web pages, and what to do instead', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    const scriptOnly = '<!DOCTYPE html><html><head><title>App</title><script src="app.js"></script></head><body><div id="root"></div><script>render()</script></body></html>';
+    await addFiles(page, [
+      text('app shell.html', 'text/html', scriptOnly),
+      { name: 'Otters.webarchive', mimeType: 'application/x-webarchive', buffer: Buffer.from('bplist00\u00d4\u0001\u0002WebMainResource\u0000\u0000', 'latin1') },
+    ]);
+    const failed = libraryItem(page, 'app shell.html').filter({ hasText: 'Failed:' });
+    await failed.waitFor();
+    expect(await failed.innerText()).toContain('Failed: the saved page holds no readable text');
+    expect(await failed.innerText()).not.toContain('PDF (');
+    await libraryItem(page, 'Otters.webarchive').filter({ hasText: 'Failed: Safari web archives (.webarchive) cannot be read' }).waitFor();
+  });
 });

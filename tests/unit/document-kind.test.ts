@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDocumentKind } from '../../web/lib/ingest/document-kind';
+import { describeUnsupportedFile, detectDocumentKind } from '../../web/lib/ingest/document-kind';
 
 const text = (value: string) => new TextEncoder().encode(value);
 const MHTML_HEAD = 'From: <Saved by Blink>\r\nSnapshot-Content-Location: https://example.org/\r\nSubject: Example\r\nDate: Sun, 3 Mar 2024 09:15:32 -0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="----MultipartBoundary--abc----"\r\n\r\n\r\n------MultipartBoundary--abc----\r\n';
@@ -38,5 +38,20 @@ describe('detectDocumentKind', () => {
     ['script.js', text('console.log(1)')],
   ])('refuses %s', (name, bytes) => {
     expect(detectDocumentKind(name, bytes)).toBeNull();
+  });
+});
+
+describe('describeUnsupportedFile', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  it('says what to do with a Safari web archive, by name or by its bytes', () => {
+    const archive = bytes('bplist00\u00d4\u0001\u0002WebMainResource\u0000\u0000');
+    expect(detectDocumentKind('Otters.webarchive', archive)).toBeNull();
+    expect(describeUnsupportedFile('Otters.webarchive', archive)).toMatch(/^Safari web archives \(\.webarchive\) cannot be read: .*Export as PDF/);
+    expect(describeUnsupportedFile('Otters', archive)).toMatch(/^Safari web archives/);
+  });
+
+  it('names what can be added for anything else', () => {
+    expect(describeUnsupportedFile('photo.png', bytes('\u0089PNG\r\n\u001a\n\u0000'))).toBe('not a PDF file, saved web page, Markdown or text file');
+    expect(describeUnsupportedFile('settings.plist', bytes('bplist00\u0000\u0001'))).toBe('not a PDF file, saved web page, Markdown or text file');
   });
 });

@@ -63,3 +63,16 @@ export function detectDocumentKind(fileName: string, firstBytes: Uint8Array): Do
   if (NO_EXTENSION.test(name)) return 'text';
   return null;
 }
+
+/**
+ * Why a file that detectDocumentKind refused cannot be added, and what to do instead where
+ * there is something to do.
+ */
+export function describeUnsupportedFile(fileName: string, firstBytes: Uint8Array): string {
+  const name = fileName.split(/[\\/]/).pop() ?? fileName;
+  const head = headText(firstBytes);
+  if (/\.webarchive$/i.test(name) || (head.startsWith('bplist00') && head.includes('WebMainResource'))) {
+    return 'Safari web archives (.webarchive) cannot be read: in Safari, save the page with File → Export as PDF, or File → Save As with Format "Page Source", and add that file';
+  }
+  return 'not a PDF file, saved web page, Markdown or text file';
+}

@@ -7,10 +7,10 @@ import { describeStorageFailure } from '../storage/usage';
 import { withFileDate } from '../provenance/provenance';
 import { sha256Hex } from './hash';
 import { ingestLockName, withLock } from '../locks';
-import { detectDocumentKind, type DocumentKind } from './document-kind';
+import { describeUnsupportedFile, detectDocumentKind, type DocumentKind } from './document-kind';
 import type { DocumentReader } from './reader';
 import { readPdf } from './read-pdf';
-import { readWebDocument } from './read-web';
+import { describeWebError, readWebDocument } from './read-web';
 
 /**
  * Adds one file to the library: hash, store the bytes, read it page by page (or section by
@@ -67,7 +67,7 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
   if (file.size === 0) return { kind: 'failed', reason: 'the file is empty' };
   const bytes = await file.arrayBuffer();
   const kind = detectDocumentKind(file.name, new Uint8Array(bytes, 0, Math.min(SNIFF_BYTES, bytes.byteLength)));
-  if (!kind) return { kind: 'failed', reason: 'not a PDF file, saved web page, Markdown or text file' };
+  if (!kind) return { kind: 'failed', reason: describeUnsupportedFile(file.name, new Uint8Array(bytes, 0, Math.min(SNIFF_BYTES, bytes.byteLength))) };
   const id = await sha256Hex(bytes);
   const existing = await getDocument(db, id);
   if (existing?.state === 'ready') return { kind: 'duplicate', doc: existing };
@@ -166,7 +166,7 @@ function isPasswordError(error: unknown): boolean {
 
 /** A sentence a person can act on. Storage errors say how much space the library uses. */
 async function describeIngestError(error: unknown): Promise<string> {
-  return (await describeStorageFailure(error)) ?? describePdfError(error);
+  return (await describeStorageFailure(error)) ?? describeWebError(error) ?? describePdfError(error);
 }
 
 /** A sentence a person can act on, from pdf.js's exception names. */
