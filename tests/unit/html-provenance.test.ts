@@ -95,6 +95,23 @@ describe("the page's own tags", () => {
     expect(provenanceFromPageTags(parse(tag)).publishedAt).toBe(new Date(2023, 5, 1).getTime());
   });
 
+  it("reads Save Page WE's meta tags as the saving tool's record", () => {
+    const doc = parse(`<html><head><meta charset="UTF-8"><link rel="canonical" href="https://cdn.example/amp/otters">
+<meta name="savepage-url" content="https://otters.example/guides/river-otters">
+<meta name="savepage-title" content="River otters">
+<meta name="savepage-pubdate" content="Unknown">
+<meta name="savepage-from" content="https://otters.example/guides/river-otters">
+<meta name="savepage-date" content="Thu Mar 14 2024 01:03:06 GMT+0200 (Eastern European Standard Time)">
+</head><body><p>Otters.</p></body></html>`);
+    expect(provenanceFromHtml(doc)).toEqual({
+      sourceUrl: 'https://otters.example/guides/river-otters',
+      savedAt: Date.UTC(2024, 2, 13, 23, 3, 6),
+      evidence: { sourceUrl: 'savepage-meta', savedAt: 'savepage-meta' },
+    });
+    const dated = parse('<head><meta name="savepage-pubdate" content="2023-06-01"><meta name="savepage-url" content="javascript:alert(1)"></head>');
+    expect(provenanceFromHtml(dated)).toEqual({ publishedAt: new Date(2023, 5, 1).getTime(), evidence: { publishedAt: 'savepage-meta' } });
+  });
+
   it('lets the saving tool win over the page', () => {
     const doc = parse(`<html>${SINGLE_FILE_COMMENT}<head><link rel="canonical" href="https://breadlab.example/starters"><meta name="date" content="2022-01-01"></head></html>`);
     expect(provenanceFromHtml(doc)).toEqual({

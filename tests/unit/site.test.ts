@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePunycode, describeProvenance, linkableUrl, siteOf } from '../../web/lib/provenance/site';
-import { mergeProvenance, withFileDate, type Provenance } from '../../web/lib/provenance/provenance';
+import { decodePunycode, describeProvenance, describePublished, linkableUrl, siteOf } from '../../web/lib/provenance/site';
+import { dateFromFileName, mergeProvenance, withFileDate, type Provenance } from '../../web/lib/provenance/provenance';
 
 describe('siteOf', () => {
   it.each([
@@ -24,6 +24,13 @@ describe('siteOf', () => {
     expect(decodePunycode('mnchen-3ya')).toBe('münchen');
     expect(decodePunycode('!!!')).toBeNull();
     expect(decodePunycode('zz')).toBeNull();
+  });
+});
+
+describe('describePublished', () => {
+  it('says when the page says it was published, with the year when it is not this one', () => {
+    expect(describePublished(new Date(2023, 5, 1).getTime(), new Date(2024, 2, 13), 'en-GB')).toBe('published 1 June 2023');
+    expect(describePublished(undefined)).toBe('');
   });
 });
 
@@ -84,5 +91,14 @@ describe('provenance helpers', () => {
     expect(withFileDate(page, 1234)).toEqual({ ...page, savedAt: 1234, evidence: { ...page.evidence, savedAt: 'file-date' } });
     expect(withFileDate(tool, 1234)).toBe(tool);
     expect(withFileDate(page, 0)).toBe(page);
+  });
+
+  it("reads the time of saving from the names Memory Cache's extension gave its files, before the file's date", () => {
+    expect(dateFromFileName('PAGE2023-11-02T14.05.33.123Z019.pdf')).toBe(Date.UTC(2023, 10, 2, 14, 5, 33, 123));
+    expect(dateFromFileName('MemoryCache/NOTE2024-01-15T09.00.00.000Z019.txt')).toBe(Date.UTC(2024, 0, 15, 9));
+    expect(dateFromFileName('PAGE2023-02-31T14.05.33.123Z019.pdf')).toBeUndefined();
+    expect(dateFromFileName('report 2023-11-02.pdf')).toBeUndefined();
+    const named = withFileDate({ evidence: {} }, 1234, 'PAGE2023-11-02T14.05.33.123Z019.pdf');
+    expect(named).toEqual({ savedAt: Date.UTC(2023, 10, 2, 14, 5, 33, 123), evidence: { savedAt: 'file-name' } });
   });
 });

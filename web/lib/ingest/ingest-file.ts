@@ -135,7 +135,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
         if (pageNumber % PROGRESS_NOTE_PAGES === 0) await noteProgress(db, { ...doc, pagesDone: pageNumber });
       },
     );
-    const provenance = withFileDate(read.provenance, file.lastModified || undefined);
+    const provenance = withFileDate(read.provenance, file.lastModified || undefined, file.name);
     Object.assign(doc, {
       title: read.title,
       pageCount: read.pageCount,

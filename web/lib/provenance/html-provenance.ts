@@ -114,14 +114,31 @@ export function provenanceFromPageTags(doc: Document, base?: string): Provenance
 }
 
 /**
+ * Save Page WE writes where and when it saved the page into meta tags of its own:
+ * savepage-url, savepage-date ("Thu Mar 14 2024 01:03:06 GMT+0200 (…)") and savepage-pubdate
+ * (the page's date as it found it, or "Unknown").
+ */
+export function provenanceFromSavePageMeta(doc: Document): Provenance {
+  const content = (name: string) => doc.querySelector(`meta[name="${name}" i][content]`)?.getAttribute('content')?.trim() || undefined;
+  const url = content('savepage-url');
+  const date = content('savepage-date');
+  const published = content('savepage-pubdate');
+  return mergeProvenance(
+    one('sourceUrl', url && isWebUrl(url) ? url : undefined, 'savepage-meta'),
+    one('savedAt', date === undefined ? undefined : (parseJsDateString(date) ?? parseDateText(date)), 'savepage-meta'),
+    one('publishedAt', published === undefined ? undefined : parseDateText(published), 'savepage-meta'),
+  );
+}
+
+/**
  * Everything a parsed HTML page says about its provenance, the saving tool first.
  * `mhtml` holds the headers of the MHTML file the page came from, if any.
  */
 export function provenanceFromHtml(doc: Document, mhtml?: MhtmlHeaders): Provenance {
   const fromHeaders = mhtml ? provenanceFromMhtmlHeaders(mhtml) : emptyProvenance();
-  const fromComments = provenanceFromSaveComments(doc);
-  const base = fromHeaders.sourceUrl ?? fromComments.sourceUrl;
-  return mergeProvenance(fromHeaders, fromComments, provenanceFromPageTags(doc, base));
+  const fromTools = mergeProvenance(provenanceFromSaveComments(doc), provenanceFromSavePageMeta(doc));
+  const base = fromHeaders.sourceUrl ?? fromTools.sourceUrl;
+  return mergeProvenance(fromHeaders, fromTools, provenanceFromPageTags(doc, base));
 }
 
 /** Header names in lower case, values unfolded and decoded. */

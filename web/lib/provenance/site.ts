@@ -140,3 +140,8 @@ export function linkableUrl(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** "published 1 June 2023", or '' when the page gave no date of its own. */
+export function describePublished(publishedAt: number | undefined, now: Date | number = Date.now(), locale?: string): string {
+  return publishedAt !== undefined && Number.isFinite(publishedAt) ? `published ${formatSavedDay(publishedAt, now, locale)}` : '';
+}
