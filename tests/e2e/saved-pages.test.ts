@@ -56,7 +56,7 @@ describe('saved pages as memories', () => {
     expect(await search(page, 'marmalade fund')).toEqual([]);
     expect(await search(page, 'cookie settings')).toEqual([]);
     const spraints = await search(page, 'spraints jasmine');
-    expect(spraints[0]).toContain('section 3');
+    expect(spraints[0]).toContain('section 3: Signs of otters');
     expect(spraints[0]).toMatch(/saved .+ from otters\.example/);
 
     await searchResults(page).first().getByRole('button').click();
@@ -66,12 +66,19 @@ describe('saved pages as memories', () => {
     expect((await viewer.locator('mark').allTextContents()).map((t) => t.toLowerCase())).toContain('spraints');
     await viewer.getByRole('button', { name: 'Previous section' }).click();
     await viewer.getByText('Section 2 of 3').waitFor();
+    // Every section is a chunk of its own, found and cited under its heading.
+    expect(await viewer.getByRole('article', { name: 'section 2: Where they live' }).innerText()).toContain('holts');
+    await viewer.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'River otters' }).click();
+    await viewer.getByText('Section 1 of 3').waitFor();
     await page.keyboard.press('Escape');
+    expect(await search(page, 'holts alder')).toEqual([expect.stringContaining('section 2: Where they live')]);
 
     // The time line: saved yesterday, and from one site.
     await page.getByRole('combobox', { name: 'Period' }).selectOption('yesterday');
     await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(1);
-    expect(await search(page, 'otters')).toHaveLength(1);
+    const fromYesterday = await search(page, 'otters');
+    expect(fromYesterday.length).toBeGreaterThan(0);
+    expect(fromYesterday.every((result) => result.includes('river otters.html'))).toBe(true);
     // A custom range around the day the Markdown was clipped (40 days ago) holds it alone, and stays after a reload.
     await page.getByRole('combobox', { name: 'Period' }).selectOption('custom');
     await page.getByRole('textbox', { name: 'From' }).fill(dayInput(41));

@@ -66,4 +66,23 @@ describe('chunking', () => {
     expect(out.map((c) => c.seq)).toEqual(out.map((_, i) => i));
     expect(chunker.finish()).toEqual([]);
   });
+
+  it('closes a chunk at every heading of a web page, however short its section, and carries nothing across', () => {
+    const chunker = new Chunker();
+    const sections = [
+      'River otters\n\nRiver otters hunt fish and crayfish at dusk, and can stay under water for eight minutes.',
+      'Where they live\n\nOtters den in holts dug into river banks, often among the roots of alder trees.',
+      `Signs of otters\n\n${paragraph(1, 40)}`,
+      'Sources\n\nThe Otter Trust.',
+    ];
+    const out = sections.flatMap((text, i) => chunker.addSection(i + 1, text)).concat(chunker.finish());
+    expect(out.slice(0, 2).map((c) => [c.page, c.text.split('\n')[0]])).toEqual([
+      [1, 'River otters'],
+      [2, 'Where they live'],
+    ]);
+    expect(out.every((c) => c.pageStart === c.pageEnd && c.pageBreaks.length === 0)).toBe(true);
+    expect(out.filter((c) => c.page === 3).length).toBeGreaterThan(1);
+    expect(out[out.length - 1]).toMatchObject({ page: 4, text: 'Sources\n\nThe Otter Trust.' });
+    expect(out.map((c) => c.seq)).toEqual(out.map((_, i) => i));
+  });
 });

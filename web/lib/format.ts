@@ -30,7 +30,7 @@ export function unitOf(doc: { kind?: string }): LocationUnit {
   return doc.kind === undefined || doc.kind === 'pdf' ? 'page' : 'section';
 }
 
-/** "page 3" or "section 3". */
-export function locationLabel(unit: LocationUnit | undefined, n: number): string {
-  return `${unit ?? 'page'} ${n}`;
+/** "page 3", "section 3", or with the section's heading "section 3: Cold brew". */
+export function locationLabel(unit: LocationUnit | undefined, n: number, heading?: string | null): string {
+  return heading ? `${unit ?? 'page'} ${n}: ${heading}` : `${unit ?? 'page'} ${n}`;
 }

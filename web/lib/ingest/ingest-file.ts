@@ -130,7 +130,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
       },
       async (pageNumber, text) => {
         doc.textChars += text.length;
-        store(chunker.addPage(pageNumber, text));
+        store(kind === 'pdf' ? chunker.addPage(pageNumber, text) : chunker.addSection(pageNumber, text));
         if (pending.length >= batchSize) await flush();
         if (pageNumber % PROGRESS_NOTE_PAGES === 0) await noteProgress(db, { ...doc, pagesDone: pageNumber });
       },

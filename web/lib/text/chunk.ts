@@ -105,6 +105,26 @@ export class Chunker {
     return done;
   }
 
+  /**
+   * Adds one section of a web page, Markdown or text file (its heading leading its text). A
+   * chunk never runs across a heading nor repeats the previous section's last sentence: it
+   * would be cited as one section while holding another's text.
+   */
+  addSection(sectionNumber: number, text: string): ChunkDraft[] {
+    const done = this.hasOwnText ? [this.close()] : [];
+    this.dropCarried();
+    done.push(...this.addPage(sectionNumber, text));
+    if (this.hasOwnText) done.push(this.close());
+    this.dropCarried();
+    return done;
+  }
+
+  private dropCarried(): void {
+    this.pieces = [];
+    this.length = 0;
+    this.carried = 0;
+  }
+
   /** Closes the last chunk, if any text of its own is left. */
   finish(): ChunkDraft[] {
     const last = this.hasOwnText ? [this.close()] : [];
