@@ -2,11 +2,32 @@ import { readFileSync } from 'node:fs';
 import { configure, TextWriter, Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import { describe, expect, inject, it } from 'vitest';
 import { addFiles, useBrowser, libraryItem, openApp, pdfFile, search, searchResults } from './browser';
-import { chromePrintedPdf, clippedMarkdown, singleFilePage } from '../support/saved-pages';
+import type { Page } from 'playwright-core';
+import {
+  canonicalPage,
+  chromeMhtml,
+  chromePrintedPdf,
+  chromeSavedHtm,
+  clippedMarkdown,
+  firefoxPrintedPdf,
+  plainPdf,
+  savePageWePage,
+  singleFilePage,
+} from '../support/saved-pages';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
 const browser = useBrowser();
+
+const DAY = 86_400_000;
+
+/** The day as the app writes it in "saved 3 March" (the year only when it is not this one), in the browser's locale. */
+function savedDay(page: Page, at: number): Promise<string> {
+  return page.evaluate((time) => {
+    const withYear = new Date(time).getFullYear() !== new Date().getFullYear();
+    return new Intl.DateTimeFormat(undefined, withYear ? { day: 'numeric', month: 'long', year: 'numeric' } : { day: 'numeric', month: 'long' }).format(new Date(time));
+  }, at);
+}
 
 /** The day `daysAgo` days before today, as a date input takes it. */
 function dayInput(daysAgo: number): string {
@@ -32,10 +53,12 @@ async function readBackupManifest(path: string): Promise<unknown> {
 describe('saved pages as memories', () => {
   it('reads saved web pages, Markdown and printed pages with where and when they were saved, and filters by period and site', async () => {
     const { page, errors } = await openApp(browser(), appUrl);
+    // Each dated apart from the moment the file is added, which is the files' own date here.
+    const [yesterday, fortyDaysAgo, threeDaysAgo] = [1, 40, 3].map((days) => new Date(Date.now() - days * DAY));
     await addFiles(page, [
-      text('river otters.html', 'text/html', singleFilePage()),
-      text('beavers.md', 'text/markdown', clippedMarkdown()),
-      pdfFile('sea otters.pdf', await chromePrintedPdf()),
+      text('river otters.html', 'text/html', singleFilePage(yesterday)),
+      text('beavers.md', 'text/markdown', clippedMarkdown(fortyDaysAgo)),
+      pdfFile('sea otters.pdf', await chromePrintedPdf(threeDaysAgo)),
       pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()),
     ]);
     const river = libraryItem(page, 'river otters.html');
@@ -47,9 +70,9 @@ describe('saved pages as memories', () => {
     // Title, sections and provenance of the saved page; nothing of its script ran.
     expect(await river.innerText()).toContain('River otters');
     expect(await river.innerText()).toContain('3 sections');
-    expect(await river.innerText()).toMatch(/saved .+ from otters\.example/);
-    expect(await libraryItem(page, 'beavers.md').innerText()).toMatch(/saved .+ from wildlife\.example/);
-    expect(await libraryItem(page, 'sea otters.pdf').innerText()).toMatch(/saved .+ from news\.example\.com/);
+    expect(await river.innerText()).toContain(`saved ${await savedDay(page, yesterday.getTime())} from otters.example`);
+    expect(await libraryItem(page, 'beavers.md').innerText()).toContain(`saved ${await savedDay(page, fortyDaysAgo.getTime())} from wildlife.example`);
+    expect(await libraryItem(page, 'sea otters.pdf').innerText()).toContain(`saved ${await savedDay(page, threeDaysAgo.getTime())} from news.example.com`);
     expect(await page.evaluate(() => (window as { ran?: boolean }).ran)).toBeUndefined();
 
     // Readable text only: navigation and footers are not indexed, nor the printed URL.
@@ -57,7 +80,7 @@ describe('saved pages as memories', () => {
     expect(await search(page, 'cookie settings')).toEqual([]);
     const spraints = await search(page, 'spraints jasmine');
     expect(spraints[0]).toContain('section 3: Signs of otters');
-    expect(spraints[0]).toMatch(/saved .+ from otters\.example/);
+    expect(spraints[0]).toContain(`saved ${await savedDay(page, yesterday.getTime())} from otters.example`);
 
     await searchResults(page).first().getByRole('button').click();
     const viewer = page.getByRole('dialog', { name: 'River otters' });
@@ -154,6 +177,90 @@ describe('saved pages as memories', () => {
     const log = page.getByRole('log', { name: 'Conversation' });
     await log.getByText('Only documents saved yesterday were searched.').waitFor();
     await log.getByRole('link', { name: /River otters.*, section \d/ }).first().waitFor();
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+  });
+
+  it('keeps a date about the content in the question, shows the period before sending, and asks within a chosen site', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    await addFiles(page, [text('river otters.html', 'text/html', singleFilePage()), pdfFile('sea otters.pdf', await chromePrintedPdf())]);
+    await libraryItem(page, 'river otters.html').filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, 'sea otters.pdf').filter({ hasText: 'Ready' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    const question = page.getByRole('textbox', { name: 'Ask your library' });
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const prompts: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/completion')) prompts.push((JSON.parse(r.postData() ?? '{}') as { prompt: string }).prompt);
+    });
+
+    // A question about saving shows its period by the field, removable; a period with nothing in it says so.
+    await question.fill('What did I save about otters last year?');
+    await page.getByText('Searching only documents saved last year (from your question): your library has none.').waitFor();
+    await page.getByRole('button', { name: 'Remove period filter: last year' }).click();
+    await page.getByText(/^Searching only documents/).waitFor({ state: 'detached' });
+
+    // A date about the content narrows nothing and stays in the search.
+    await question.fill('How long could otters stay under water in 2020?');
+    expect(await page.getByText(/^Searching only documents/).count()).toBe(0);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+    expect(prompts[0]).toContain('eight minutes');
+    expect(await log.getByText(/were searched/).count()).toBe(0);
+
+    // A site chosen above the library: shown by the question field, and only its passages reach the model.
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.getByRole('combobox', { name: 'Site' }).selectOption('news.example.com');
+    await page.getByText('Searching only documents saved from news.example.com: 1 of 2.').waitFor();
+    await question.fill('What do otters eat?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
+    expect(prompts[1]).toContain('urchins');
+    expect(prompts[1]).not.toContain('crayfish');
+    await log.getByText('Only documents saved from news.example.com were searched.').waitFor();
+    await page.getByRole('button', { name: 'Remove filter: search the whole library' }).click();
+    expect(await page.getByRole('combobox', { name: 'Site' }).inputValue()).toBe('');
+  });
+
+  it('reads every kind of saved page with where and when it was saved, and fetches nothing from the sites', async () => {
+    const { page, requests, errors } = await openApp(browser(), appUrl);
+    const [twoDaysAgo, fiveDaysAgo, sixDaysAgo] = [2, 5, 6].map((days) => new Date(Date.now() - days * DAY));
+    const extensionName = 'PAGE2023-11-02T14.05.33.123Z019.pdf';
+    await addFiles(page, [
+      text('kelp.htm', 'text/html', chromeSavedHtm()),
+      text('urchins.html', 'text/html', canonicalPage()),
+      text('stars.html', 'text/html', savePageWePage(twoDaysAgo)),
+      text('abalone.mhtml', 'multipart/related', chromeMhtml(fiveDaysAgo)),
+      text('tide notes.txt', 'text/plain', 'Tide notes\n\nSpring tides come twice a month, at new and full moon.'),
+      pdfFile('limpets.pdf', await firefoxPrintedPdf(sixDaysAgo)),
+      pdfFile(extensionName, await plainPdf('Whelks drill through the shells of mussels.')),
+    ]);
+    for (const name of ['kelp.htm', 'urchins.html', 'stars.html', 'abalone.mhtml', 'tide notes.txt', 'limpets.pdf', extensionName]) {
+      await libraryItem(page, name).filter({ hasText: 'Ready' }).waitFor();
+    }
+    const row = (name: string) => libraryItem(page, name).innerText();
+    // The saved-from comment has no date: the file's own date (now) stands in.
+    expect(await row('kelp.htm')).toContain(`saved ${await savedDay(page, Date.now())} from chrome.example`);
+    expect(await row('urchins.html')).toContain('from urchins.example');
+    expect(await row('urchins.html')).toContain(`published ${await savedDay(page, Date.UTC(2021, 4, 4, 10))}`);
+    expect(await row('stars.html')).toContain(`saved ${await savedDay(page, twoDaysAgo.getTime())} from stars.example`);
+    expect(await row('stars.html')).toContain(`published ${await savedDay(page, new Date(2020, 1, 3).getTime())}`);
+    expect(await row('abalone.mhtml')).toContain(`saved ${await savedDay(page, fiveDaysAgo.getTime())} from mhtml.example`);
+    expect(await row('limpets.pdf')).toContain(`saved ${await savedDay(page, sixDaysAgo.getTime())} from shore.example`);
+    expect(await row(extensionName)).toContain(`saved ${await savedDay(page, Date.UTC(2023, 10, 2, 14, 5, 33))}`);
+    expect(await row('tide notes.txt')).toContain('1 section');
+
+    // Sources name where and when, and the viewer's header links the address.
+    const results = await search(page, 'giant kelp');
+    expect(results[0]).toContain('kelp.htm');
+    expect(results[0]).toMatch(/saved .+ from chrome\.example/);
+    await searchResults(page).first().getByRole('button').click();
+    const viewer = page.getByRole('dialog', { name: 'Kelp forests' });
+    expect(await viewer.getByRole('link', { name: /saved .+ from chrome\.example/ }).getAttribute('href')).toBe('https://chrome.example/saved/kelp-forests');
+    await page.keyboard.press('Escape');
+
+    const origin = new URL(appUrl).origin;
+    expect(requests.filter((url) => !url.startsWith(origin) && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('says why a saved page cannot be read, in words about web pages, and what to do instead', async () => {

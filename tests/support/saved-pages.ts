@@ -49,8 +49,11 @@ A lodge has an underwater entrance, so predators cannot follow the beavers insid
 `;
 }
 
-/** A page "printed" by Chrome today: date and title at the top, URL and page counter at the bottom. */
-export async function chromePrintedPdf(now = new Date()): Promise<Uint8Array> {
+/**
+ * A page "printed" by Chrome at `now` (three days ago by default, so that its date is not the
+ * date the test gives the file): date and title at the top, URL and page counter at the bottom.
+ */
+export async function chromePrintedPdf(now = new Date(Date.now() - 3 * DAY)): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setProducer('Skia/PDF m124');
   pdf.setCreator('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36');
@@ -70,5 +73,86 @@ export async function chromePrintedPdf(now = new Date()): Promise<Uint8Array> {
     page.drawText('https://news.example.com/articles/sea-otters', { x: 28.8, y: 10.6, size: 8, font });
     page.drawText(`${i + 1}/${pages.length}`, { x: 572, y: 10.6, size: 8, font });
   });
+  return pdf.save();
+}
+
+/** Chrome's "Webpage, HTML only" with its saved-from comment, and resources on another site that must never be fetched. */
+export function chromeSavedHtm(): string {
+  const url = 'https://chrome.example/saved/kelp-forests';
+  return `<!DOCTYPE html>
+<!-- saved from url=(${String(url.length).padStart(4, '0')})${url} -->
+<html><head><title>Kelp forests</title>
+<link rel="stylesheet" href="https://external.example/style.css">
+<script src="https://external.example/tracker.js"></script></head>
+<body><h1>Kelp forests</h1><img src="https://external.example/kelp.jpg" alt="kelp">
+<p>Giant kelp grows half a metre a day in cold, clear water.</p></body></html>`;
+}
+
+/** A page that names itself: a canonical link and og:url, and a publication date. */
+export function canonicalPage(): string {
+  return `<!DOCTYPE html><html><head><title>Sea urchins</title>
+<link rel="canonical" href="https://urchins.example/guide">
+<meta property="og:url" content="https://og.example/ignored">
+<meta property="article:published_time" content="2021-05-04T10:00:00Z">
+<link rel="icon" href="https://external.example/favicon.ico"></head>
+<body><h1>Sea urchins</h1><p>Purple urchins graze kelp down to bare rock, leaving urchin barrens.</p></body></html>`;
+}
+
+/** Save Page WE's meta tags, the save date in the JavaScript format it writes. */
+export function savePageWePage(savedAt: Date): string {
+  return `<!DOCTYPE html><html><head><title>Sea stars</title>
+<meta name="savepage-url" content="https://stars.example/wasting">
+<meta name="savepage-title" content="Sea stars">
+<meta name="savepage-pubdate" content="2020-02-03">
+<meta name="savepage-date" content="${savedAt.toString()}">
+</head><body><h1>Sea star wasting</h1><p>Sunflower sea stars vanished from much of the coast after 2013.</p></body></html>`;
+}
+
+/** Chrome's "Webpage, Single File" (.mhtml): address and time of saving in the headers. */
+export function chromeMhtml(savedAt: Date): string {
+  const boundary = '----MultipartBoundary--abc123----';
+  return [
+    'From: <Saved by Blink>',
+    'Snapshot-Content-Location: https://mhtml.example/abalone',
+    'Subject: Abalone',
+    `Date: ${savedAt.toUTCString().replace('GMT', '-0000')}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/related; type="text/html"; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/html',
+    'Content-Transfer-Encoding: quoted-printable',
+    'Content-Location: https://mhtml.example/abalone',
+    '',
+    '<html><head><title>Abalone</title></head><body><h1>Abalone</h1><p>Abalone cling to rocks with a muscular foot.</p></body></html>',
+    '',
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+}
+
+/** Firefox's layout: title and address at the top, counter and date at the bottom; cairo makes the PDF. */
+export async function firefoxPrintedPdf(printedAt: Date): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.setProducer('cairo 1.18.0 (https://cairographics.org)');
+  pdf.setCreationDate(printedAt);
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  const page = pdf.addPage([595.3, 841.9]);
+  const stamp = `${String(printedAt.getDate()).padStart(2, '0')}/${String(printedAt.getMonth() + 1).padStart(2, '0')}/${printedAt.getFullYear()}, ${String(printedAt.getHours()).padStart(2, '0')}:${String(printedAt.getMinutes()).padStart(2, '0')}`;
+  page.drawText('Limpets - Shore Guide', { x: 36, y: 820, size: 9, font });
+  page.drawText('https://shore.example/limpets', { x: 420, y: 820, size: 9, font });
+  page.drawText('Limpets return to the same scar on the rock at every low tide.', { x: 56, y: 760, size: 12, font });
+  page.drawText('1 of 1', { x: 36, y: 18, size: 9, font });
+  page.drawText(stamp, { x: 480, y: 18, size: 9, font });
+  return pdf.save();
+}
+
+/** A plain PDF with nothing about its saving but the name Memory Cache's extension gave it. */
+export async function plainPdf(text: string): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  pdf.setProducer('pdf-lib');
+  pdf.setCreationDate(new Date(2001, 0, 1));
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  pdf.addPage([612, 792]).drawText(text, { x: 72, y: 700, size: 12, font });
   return pdf.save();
 }
