@@ -175,7 +175,7 @@ describe('saved pages as memories', () => {
     expect(prompt).toContain('section 1');
     expect(prompt).not.toContain('urchins');
     const log = page.getByRole('log', { name: 'Conversation' });
-    await log.getByText('Only documents saved yesterday were searched.').waitFor();
+    await log.getByText(/^Only documents saved yesterday \(.+\) were searched\.$/).waitFor();
     await log.getByRole('link', { name: /River otters.*, section \d/ }).first().waitFor();
     await page.getByRole('button', { name: 'Regenerate' }).waitFor();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadChoice, monthsOf, NO_CHOICE, questionScope, saveChoice, scopeNotice, scopeOfChoice, untilMidnight, WHOLE_LIBRARY, type Scope } from '../../web/lib/search/scope';
+import { loadChoice, monthsOf, NO_CHOICE, periodDays, questionScope, saveChoice, scopeNotice, scopeOfChoice, untilMidnight, WHOLE_LIBRARY, type Scope } from '../../web/lib/search/scope';
 import type { StoredDocument } from '../../web/lib/storage/schema';
 
 // Wednesday 13 March 2024.
@@ -35,20 +35,24 @@ describe('questionScope', () => {
   });
 });
 
+const day = (y: number, m1: number, d: number) => new Date(y, m1 - 1, d).getTime();
+
 describe('scopeNotice', () => {
   const scope: Scope = { range: lastWeek, rangeLabel: 'last week', site: 'example.org' };
   it('says what was searched, and when nothing was', () => {
     expect(scopeNotice(WHOLE_LIBRARY, [])).toBeUndefined();
-    expect(scopeNotice(scope, [doc('a', lastWeek.from, 'https://example.org/a')])).toBe('Only documents saved last week from example.org were searched.');
+    const days = periodDays(scope, undefined);
+    expect(periodDays(scope, 'en-GB')).toMatch(/^4\s?–\s?10 March 2024$/);
+    expect(periodDays({ range: { from: day(2024, 3, 12), to: day(2024, 3, 13) }, rangeLabel: 'yesterday', site: null }, 'en-GB')).toBe('12 March 2024');
+    expect(periodDays({ range: lastWeek, rangeLabel: 'in March 2024', site: null })).toBe('');
+    expect(scopeNotice(scope, [doc('a', lastWeek.from, 'https://example.org/a')])).toBe(`Only documents saved last week (${days}) from example.org were searched.`);
     expect(scopeNotice(scope, [doc('b', lastWeek.to, 'https://example.org/b')])).toBe(
-      'No document in your library was saved last week from example.org, so this answer does not draw on your documents.',
+      `No document in your library was saved last week (${days}) from example.org, so this answer does not draw on your documents.`,
     );
   });
 });
 
 describe('the filter chosen in the page', () => {
-  const day = (y: number, m1: number, d: number) => new Date(y, m1 - 1, d).getTime();
-
   it('works a relative period out at the time it is used', () => {
     const choice = { ...NO_CHOICE, period: 'today' };
     expect(scopeOfChoice(choice, now).range).toEqual({ from: day(2024, 3, 13), to: day(2024, 3, 14) });

@@ -189,10 +189,23 @@ export function questionScope(question: string, previousQuestion: string, chosen
   return { scope: { ...chosen, range: period.range, rangeLabel: period.phrase }, query: own ? own.rest : question, phrase: period.phrase };
 }
 
-/** The note under an answer limited to a scope, saying so, and saying when the scope held no documents. */
+/**
+ * The days of a relative period, for a note that is kept: "yesterday" read a week later
+ * must still say which day it was. Empty when the label names its dates already.
+ */
+export function periodDays(scope: Scope, locale?: string): string {
+  const range = scope.range;
+  if (!range || !Number.isFinite(range.from) || !Number.isFinite(range.to) || /\d/.test(scope.rangeLabel)) return '';
+  const format = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric' });
+  const last = new Date(range.to - 1);
+  return new Date(range.from).toDateString() === last.toDateString() ? format.format(range.from) : format.formatRange(range.from, last);
+}
+
+/** The note kept under an answer limited to a scope, saying so, with the days, and saying when the scope held no documents. */
 export function scopeNotice(scope: Scope, docs: readonly StoredDocument[]): string | undefined {
   if (isWholeLibrary(scope)) return undefined;
-  const described = describeScope(scope);
+  const days = periodDays(scope);
+  const described = days ? describeScope({ ...scope, rangeLabel: `${scope.rangeLabel} (${days})` }) : describeScope(scope);
   if (countInScope(docs, scope) === 0) return `No document in your library was ${described}, so this answer does not draw on your documents.`;
   return `Only documents ${described} were searched.`;
 }
