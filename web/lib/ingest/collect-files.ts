@@ -14,8 +14,25 @@ export function progressUnit(fileName: string): 'page' | 'section' {
   return /\.(html?|xhtml|mhtml?|mht|md|markdown|txt)$/i.test(fileName) ? 'section' : 'page';
 }
 
+/**
+ * A browser's "Web page, complete" puts the page's frames, scripts and styles in "<name>_files"
+ * beside "<name>.html": they are parts of that page, not documents of their own.
+ */
+function isPageResources(folder: string, siblings: (name: string) => boolean): boolean {
+  const base = /^(.+)_files$/.exec(folder)?.[1];
+  return base !== undefined && (siblings(`${base}.html`) || siblings(`${base}.htm`));
+}
+
+/** Whether a file picked with its folder (webkitRelativePath "a/Page_files/x.html") lies in a saved page's resources. */
+function inPageResources(path: string, paths: ReadonlySet<string>): boolean {
+  const parts = path.split('/');
+  return parts.slice(0, -1).some((folder, i) => isPageResources(folder, (name) => paths.has([...parts.slice(0, i), name].join('/'))));
+}
+
 export function documentsFromFolder(files: Iterable<File>): File[] {
-  return Array.from(files).filter((f) => DOCUMENT_NAME.test(f.name) || f.type === 'application/pdf');
+  const all = Array.from(files);
+  const paths = new Set(all.map((f) => f.webkitRelativePath).filter(Boolean));
+  return all.filter((f) => (DOCUMENT_NAME.test(f.name) || f.type === 'application/pdf') && !(f.webkitRelativePath && inPageResources(f.webkitRelativePath, paths)));
 }
 
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
@@ -30,11 +47,12 @@ async function filesInDirectory(directory: FileSystemDirectoryEntry): Promise<Fi
   const reader = directory.createReader();
   const files: File[] = [];
   // readEntries returns at most ~100 entries a call: read until it returns none.
-  for (let batch = await readEntries(reader); batch.length > 0; batch = await readEntries(reader)) {
-    for (const entry of batch) {
-      if (entry.isDirectory) files.push(...(await filesInDirectory(entry as FileSystemDirectoryEntry)));
-      else if (entry.isFile) files.push(await fileOf(entry as FileSystemFileEntry));
-    }
+  const entries: FileSystemEntry[] = [];
+  for (let batch = await readEntries(reader); batch.length > 0; batch = await readEntries(reader)) entries.push(...batch);
+  const names = new Set(entries.map((entry) => entry.name));
+  for (const entry of entries) {
+    if (entry.isDirectory && !isPageResources(entry.name, (name) => names.has(name))) files.push(...(await filesInDirectory(entry as FileSystemDirectoryEntry)));
+    else if (entry.isFile) files.push(await fileOf(entry as FileSystemFileEntry));
   }
   return files;
 }
