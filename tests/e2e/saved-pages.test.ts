@@ -127,6 +127,11 @@ describe('saved pages as memories', () => {
     const reversedTitles = await page.getByRole('list', { name: 'Library' }).getByRole('listitem').allInnerTexts();
     expect(reversedTitles.map((t) => t.split('\n')[0])).toEqual(titles.map((t) => t.split('\n')[0]).reverse());
     await page.getByRole('combobox', { name: 'Order' }).selectOption('A to Z');
+    // By the date saved, newest first: the tide pools PDF has only the file's date (now).
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption('saved');
+    const bySaved = await page.getByRole('list', { name: 'Library' }).getByRole('listitem').allInnerTexts();
+    expect(bySaved.map((t) => t.split('\n')[0])).toEqual([TIDE_POOLS.title, expect.stringContaining('River otters'), expect.stringContaining('Sea otters'), 'Notes on beavers']);
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption('title');
     await page.getByRole('searchbox', { name: 'Filter the library' }).fill('wildlife');
     await expect.poll(() => page.getByRole('list', { name: 'Library' }).getByRole('listitem').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Filter the library' }).fill('');
