@@ -177,11 +177,11 @@ describe('saved pages as memories', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     const prompt = (JSON.parse((await request).postData() ?? '{}') as { prompt: string }).prompt;
     expect(prompt).toContain('River otters');
-    expect(prompt).toContain('section 1');
+    expect(prompt).toContain('section 1: River otters');
     expect(prompt).not.toContain('urchins');
     const log = page.getByRole('log', { name: 'Conversation' });
     await log.getByText(/^Only documents saved yesterday \(.+\) were searched\.$/).waitFor();
-    await log.getByRole('link', { name: /River otters.*, section \d/ }).first().waitFor();
+    await log.getByRole('link', { name: /River otters.*, section \d: / }).first().waitFor();
     await page.getByRole('button', { name: 'Regenerate' }).waitFor();
   });
 

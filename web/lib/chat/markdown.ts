@@ -44,7 +44,7 @@ export function renderAnswer(markdown: string, sources: SourceRef[]): DocumentFr
 }
 
 export function citationLabel(source: SourceRef): string {
-  return `Source ${source.n}: ${source.title}, ${locationLabel(source.unit, source.page)}`;
+  return `Source ${source.n}: ${source.title}, ${locationLabel(source.unit, source.page, source.heading)}`;
 }
 
 export function citationHref(source: SourceRef): string {
@@ -79,7 +79,7 @@ export function linkCitations(root: Node, sources: SourceRef[]): void {
         link.className = 'citation';
         link.textContent = `[${n}]`;
         link.setAttribute('aria-label', citationLabel(source));
-        link.title = [source.title, locationLabel(source.unit, source.page), source.provenance].filter(Boolean).join(', ');
+        link.title = [source.title, locationLabel(source.unit, source.page, source.heading), source.provenance].filter(Boolean).join(', ');
         pieces.push(link);
       });
       at = start + match[0].length;

@@ -1,4 +1,5 @@
 import type { LocationUnit } from '../storage/schema';
+import { locationLabel } from '../format';
 
 /** How passages are shown to the model: numbered, with where they come from. */
 
@@ -11,6 +12,8 @@ export interface Passage {
   page: number;
   /** Whether `page` counts pages or sections. */
   unit?: LocationUnit;
+  /** The heading of that section, when it has one. */
+  heading?: string;
   /** "saved 3 March from example.org", when known. */
   provenance?: string;
   text: string;
@@ -28,7 +31,7 @@ export function withoutTemplateMarkers(text: string): string {
 
 export function formatPassage(n: number, passage: Passage): string {
   const saved = passage.provenance ? `, ${passage.provenance}` : '';
-  return withoutTemplateMarkers(`[${n}] "${passage.title}" (${passage.fileName}${saved}), ${passage.unit ?? 'page'} ${passage.page}:\n${passage.text}`);
+  return withoutTemplateMarkers(`[${n}] "${passage.title}" (${passage.fileName}${saved}), ${locationLabel(passage.unit, passage.page, passage.heading)}:\n${passage.text}`);
 }
 
 /** What follows the system prompt in the system message: the passages, or a line saying there are none. */

@@ -81,6 +81,7 @@ export async function retrievePassages(
     title: doc.title,
     fileName: doc.fileName,
     unit: unitOf(doc),
+    heading: doc.sectionHeadings?.[passage.page - 1] ?? undefined,
     provenance: describeProvenance(doc) || undefined,
   }));
 }

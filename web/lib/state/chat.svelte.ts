@@ -357,7 +357,7 @@ export class Chat {
   }
 
   private describePrompt(answer: StoredMessage, prepared: PreparedPrompt): void {
-    answer.sources = prepared.passages.map(({ n, chunkId, docId, title, fileName, page, unit, provenance, tokens, text }) => ({ n, chunkId, docId, title, fileName, page, unit, provenance, tokens, text }));
+    answer.sources = prepared.passages.map(({ n, chunkId, docId, title, fileName, page, unit, heading, provenance, tokens, text }) => ({ n, chunkId, docId, title, fileName, page, unit, heading, provenance, tokens, text }));
     answer.stats = {
       promptTokens: prepared.promptTokens,
       cachedTokens: null,

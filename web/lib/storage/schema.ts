@@ -79,6 +79,8 @@ export interface SourceRef {
   page: number;
   /** 'section' for web pages, Markdown and text; absent means 'page'. */
   unit?: LocationUnit;
+  /** The heading of that section, when it has one. */
+  heading?: string;
   /** "saved 3 March from example.org", when known. */
   provenance?: string;
   /** Tokens the passage took in the prompt. */
