@@ -129,6 +129,7 @@ describe('questionPeriod', () => {
     ['What did I save about otters last week?', 'last week', 'What did I save about otters?'],
     ['pages I read in March', 'in March', 'pages I read'],
     ['articles I clipped yesterday about tides', 'yesterday', 'articles I clipped about tides'],
+    ['my bookmarks about kelp from last week', 'from last week', 'my bookmarks about kelp'],
     ['what did I download in 2023', 'in 2023', 'what did I download'],
   ])('takes the period of a question about saving: %j', (text, phrase, rest) => {
     expect(questionPeriod(text, now)).toMatchObject({ phrase, rest });
@@ -140,6 +141,8 @@ describe('questionPeriod', () => {
     'What happened in March 1917?',
     'What did Lincoln say on November 19, 1863?',
     'What is on the menu today?',
+    'How much money was saved in 2020?',
+    'How many tourists visited Paris last year?',
   ])('leaves a date about the content in the question: %j', (text) => {
     expect(questionPeriod(text, now)).toBeNull();
   });

@@ -233,14 +233,18 @@ export function parseDatePhrase(text: string, now: Date, options: DatePhraseOpti
 // content: "what did I save last week", "pages I read in March", "articles clipped today".
 const SAVING = /\b(?:sav(?:e|ed|es|ing)|read|clip(?:s|ped|ping)?|download(?:s|ed|ing)?|bookmark(?:s|ed|ing)?|add(?:s|ed|ing)?|stor(?:e|ed|es|ing)|kept|visit(?:s|ed|ing)?|brows(?:e|ed|ing))\b/i;
 
+// The person's own saving, not someone else's: "how much was saved in 2020" is about the content.
+const FIRST_PERSON = /\b(?:i|i've|i'd|me|my|we|we've|our)\b/i;
+
 /**
  * The period a question asks to search, or null when it asks none. A time phrase is taken
- * only beside a verb of saving or reading ("what did I save about tides last week?",
- * "pages I read in March"): in "what was the inflation rate in 2020?" or "sales last year"
- * the date is about the content, and the words must stay in the search.
+ * only beside the person's own saving or reading ("what did I save about tides last week?",
+ * "pages I read in March"): in "what was the inflation rate in 2020?", "sales last year" or
+ * "how many people visited Paris in 2019" the date is about the content, and the words must
+ * stay in the search.
  */
 export function questionPeriod(text: string, now: Date, options: DatePhraseOptions = {}): DatePhrase | null {
   const phrase = parseDatePhrase(text, now, options);
-  if (!phrase || !SAVING.test(phrase.rest)) return null;
+  if (!phrase || !SAVING.test(phrase.rest) || !FIRST_PERSON.test(phrase.rest)) return null;
   return phrase;
 }
