@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { processTerm, searchTerms, tokenize } from '../../web/lib/search/terms';
+import { LibraryIndex } from '../../web/lib/search/index';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,3 +66,51 @@ describe('the shortcut highlighting takes', () => {
   });
 });
 
+
+describe('words as people type them', () => {
+  const indexOf = (texts: string[]) => {
+    const index = LibraryIndex.empty();
+    index.add(texts.map((text, i) => ({ id: `${String(i).padStart(16, '0')}:0`, title: 'notes', text })));
+    return index;
+  };
+  const found = (index: LibraryIndex, query: string) => index.search(query, 10).map((hit) => Number(hit.chunkId.split(':')[0]));
+
+  it('completes a word being typed whose stem is shorter than what was typed', () => {
+    const index = indexOf(['Notes on the fermentation of cabbage.', 'A guide to cabbage soup.', 'Good management of a small university.']);
+    for (const typed of ['ferme', 'fermentat', 'fermentatio', 'cabbage fermentat']) expect(found(index, typed)[0], typed).toBe(0);
+    for (const typed of ['managem', 'universit']) expect(found(index, typed), typed).toEqual([2]);
+    // Only the last word is being typed: a finished word is not completed.
+    expect(found(index, 'fermentat soup')).toEqual([1]);
+  });
+
+  it('folds accents: "resume" finds "résumé", "naive" finds "naïve", and back', () => {
+    expect(processTerm('Résumé')).toBe(processTerm('resume'));
+    expect(processTerm('naïve')).toBe(processTerm('naive'));
+    expect(processTerm('Straße')).toBe(processTerm('strasse'));
+    const index = indexOf(['Send your résumé to the café.', 'A naive approach to caching.']);
+    expect(found(index, 'resume')).toEqual([0]);
+    expect(found(index, 'cafe')).toEqual([0]);
+    expect(found(index, 'naïve')).toEqual([1]);
+    // The vowel signs of other scripts are letters, not accents.
+    expect(processTerm('हिन्दी')).toBe('हिन्दी');
+  });
+
+  it('finds a hyphenated compound by the word written whole, and the other way round', () => {
+    expect(tokenize('Wi-Fi and e-mail')).toEqual(['WiFi', 'Wi', 'Fi', 'and', 'email', 'e', 'mail']);
+    const index = indexOf(['Connect to the Wi-Fi network.', 'Check your email every day.', 'A self-employment tax guide.']);
+    expect(found(index, 'wifi')).toEqual([0]);
+    expect(found(index, 'e-mail')[0]).toBe(1);
+    expect(found(index, 'selfemployment')).toEqual([2]);
+    expect(found(index, 'employment')).toEqual([2]);
+  });
+
+  it('corrects two swapped letters, and a typo in a short word the library does not have', () => {
+    const index = indexOf(['The oven temperature should be steady.', 'Bread needs yeast and flour.', 'Pay the bill in cash.']);
+    expect(found(index, 'tempreature')).toEqual([0]);
+    expect(found(index, 'oven tempertaure')[0]).toBe(0);
+    expect(found(index, 'yaest')).toEqual([1]);
+    expect(found(index, 'flout')).toEqual([1]);
+    // A word the library has is taken as meant: "cash" does not also find "cast" or "case".
+    expect(found(index, 'bill cash')).toEqual([2]);
+  });
+});

@@ -1,6 +1,6 @@
 import MiniSearch, { type Options } from 'minisearch';
-import { processTerm, searchTerms, tokenize } from './terms';
-import { topHits, type RankingOptions } from './top-hits';
+import { processTerm, queryWords, tokenize, transposedTerms } from './terms';
+import { topHits, type RankingOptions, type Spelling } from './top-hits';
 import { serializeIndex } from './serialize-index';
 import { prefixOfChunk } from '../storage/library';
 
@@ -11,7 +11,7 @@ import { prefixOfChunk } from '../storage/library';
  */
 
 /** Bump when tokenising, stemming or fields change: a persisted index of another version is rebuilt. */
-export const SEARCH_VERSION = 1;
+export const SEARCH_VERSION = 2;
 
 export interface IndexableChunk {
   id: string;
@@ -53,6 +53,15 @@ export const RANKING: RankingOptions = {
   weights: { fuzzy: 0.3, prefix: 0.5 },
 };
 
+/** What search adds to MiniSearch's matching (see Spelling); `typed` is filled per query. */
+export const SPELLING: Omit<Spelling, 'typed'> = {
+  // A short word that no chunk contains is most likely a typo ("mortage" is not, "fee" may be
+  // one): one edit then, though never for a word the library has, where it would only add noise.
+  fuzzyIfMissing: (term) => (term.length >= 4 ? 1 : false),
+  transposed: transposedTerms,
+  minCompletedStem: 4,
+};
+
 export class LibraryIndex {
   private constructor(private readonly mini: MiniSearch<IndexableChunk>) {}
 
@@ -83,7 +92,9 @@ export class LibraryIndex {
    */
   search(query: string, limit = 50, prefixes?: ReadonlySet<string> | null, excluded?: { has(prefix: string): boolean }): IndexHit[] {
     const accept = prefixes || excluded ? (id: string) => (!prefixes || prefixes.has(prefixOfChunk(id))) && !excluded?.has(prefixOfChunk(id)) : undefined;
-    return topHits(this.mini, searchTerms(query), RANKING, limit, accept);
+    const words = queryWords(query);
+    const spelling = { ...SPELLING, typed: words.map((w) => w.typed) };
+    return topHits(this.mini, words.map((w) => w.term), RANKING, limit, accept, spelling);
   }
 
   /** The index as MiniSearch's JSON; with `pause`, written in slices (see serializeIndex). */

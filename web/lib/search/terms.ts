@@ -22,25 +22,43 @@ also there's what's it's i'm`.split(/\s+/),
 const CJK_CHARS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
 const HAS_CJK = new RegExp(`[${CJK_CHARS}]`, 'u');
 const CJK_RUN = new RegExp(`[${CJK_CHARS}]+`, 'gu');
-const WORD_SEPARATOR = /[\n\r\p{Z}\p{P}\p{S}]+/u;
+// Hyphens are left in tokens at first, so that a compound is seen whole (below).
+const WORD_SEPARATOR = /(?:(?![-\u2010\u2011])[\n\r\p{Z}\p{P}\p{S}])+/u;
+const HYPHENS = /[-\u2010\u2011]+/u;
+const LETTERS = /^\p{L}+$/u;
 
-/** Splits text into raw words (before stemming). */
+/**
+ * Splits text into raw words (before stemming). A hyphenated compound gives its parts and,
+ * before them, the parts joined, so that "Wi-Fi" is found by "wifi" and "e-mail" by "email"
+ * (and the other way round); the joined form comes first so that the query's last word stays
+ * the word being typed.
+ */
 export function tokenize(text: string): string[] {
   const words: string[] = [];
-  for (const token of text.split(WORD_SEPARATOR)) {
-    if (token.length === 0) continue;
-    if (!HAS_CJK.test(token)) {
-      words.push(token);
+  for (const piece of text.split(WORD_SEPARATOR)) {
+    if (piece.length === 0) continue;
+    if (!HYPHENS.test(piece)) {
+      pushWord(words, piece);
       continue;
     }
-    let rest = token.replace(CJK_RUN, (run) => {
-      for (const pair of cjkPairs(run)) words.push(pair);
-      return ' ';
-    });
-    rest = rest.trim();
-    if (rest.length > 0) words.push(...rest.split(' ').filter((w) => w.length > 0));
+    const parts = piece.split(HYPHENS).filter((part) => part.length > 0);
+    if (parts.length > 1 && parts.every((part) => LETTERS.test(part)) && !HAS_CJK.test(piece)) words.push(parts.join(''));
+    for (const part of parts) pushWord(words, part);
   }
   return words;
+}
+
+function pushWord(words: string[], token: string): void {
+  if (!HAS_CJK.test(token)) {
+    words.push(token);
+    return;
+  }
+  let rest = token.replace(CJK_RUN, (run) => {
+    for (const pair of cjkPairs(run)) words.push(pair);
+    return ' ';
+  });
+  rest = rest.trim();
+  if (rest.length > 0) words.push(...rest.split(' ').filter((w) => w.length > 0));
 }
 
 function cjkPairs(run: string): string[] {
@@ -65,8 +83,28 @@ export function processTerm(word: string): string | null {
   return term;
 }
 
-function computeTerm(word: string): string | null {
+// Letters that Unicode does not decompose into a base letter and an accent.
+const UNDECOMPOSED: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const LATIN_ACCENTS = /[\u0300-\u036f]/g;
+const HAS_FOLDABLE = /[^\u0000-\u007f]/;
+
+/**
+ * A word in lower case with the accents of Latin letters taken off, so that "resume" finds
+ * "résumé" and "naive" finds "naïve". Only the combining marks of Latin letters go: the
+ * vowel signs of other scripts are letters of their own.
+ */
+export function foldWord(word: string): string {
   const lower = word.toLowerCase();
+  if (!HAS_FOLDABLE.test(lower)) return lower;
+  return lower
+    .normalize('NFD')
+    .replace(LATIN_ACCENTS, '')
+    .normalize('NFC')
+    .replace(/[ßæœøłđðþı]/g, (c) => UNDECOMPOSED[c]);
+}
+
+function computeTerm(word: string): string | null {
+  const lower = foldWord(word);
   if (STOP_WORDS.has(lower)) return null;
   // Possessives and elided forms ("library's") are the word itself.
   const bare = lower.replace(/['’]s?$/u, '');
@@ -76,7 +114,38 @@ function computeTerm(word: string): string | null {
 
 /** The search terms of a query, in order, repeats included (a repeated word weighs more). */
 export function searchTerms(query: string): string[] {
-  return tokenize(query)
-    .map(processTerm)
-    .filter((t): t is string => t !== null);
+  return queryWords(query).map((w) => w.term);
+}
+
+export interface QueryWord {
+  /** The search term (the stem). */
+  term: string;
+  /** The word as typed, folded (lower case, no accents): what a partial word is completed from. */
+  typed: string;
+}
+
+/** A query's words with their terms, stop words left out. */
+export function queryWords(query: string): QueryWord[] {
+  const words: QueryWord[] = [];
+  for (const word of tokenize(query)) {
+    const term = processTerm(word);
+    if (term !== null) words.push({ term, typed: foldWord(word).replace(/['’]s?$/u, '') });
+  }
+  return words;
+}
+
+/**
+ * The terms the word would have with two neighbouring letters swapped ("tempreature" →
+ * "temperature"): a slip that edit distance counts as two edits, too many to allow in general.
+ */
+export function transposedTerms(typed: string): string[] {
+  if (typed.length < 4 || !/^[a-z]+$/.test(typed)) return [];
+  const terms = new Set<string>();
+  for (let i = 0; i < typed.length - 1; i++) {
+    if (typed[i] === typed[i + 1]) continue;
+    const swapped = typed.slice(0, i) + typed[i + 1] + typed[i] + typed.slice(i + 2);
+    const term = processTerm(swapped);
+    if (term !== null) terms.add(term);
+  }
+  return [...terms];
 }

@@ -47,6 +47,26 @@ export interface RankingOptions {
   weights: { fuzzy: number; prefix: number };
 }
 
+/**
+ * What the app adds to MiniSearch's matching of a query's words (with none of it, topHits
+ * ranks exactly as MiniSearch does). Each extra variant is scored as MiniSearch scores a
+ * prefix or fuzzy variant of the same distance.
+ */
+export interface Spelling {
+  /** Each query term's word as typed, folded; the same length as the terms. */
+  typed: string[];
+  /** Edits allowed in a term that is in no chunk at all, when `fuzzy` allows none (short words). */
+  fuzzyIfMissing: (term: string) => number | false;
+  /** The terms of the typed word with two neighbouring letters swapped, tried for a term in no chunk. */
+  transposed: (typed: string) => string[];
+  /**
+   * The word being typed is stemmed as if it were whole ("fermentat" stays "fermentat"), and
+   * no term of the index starts with that: the longest term of the index that the typed word
+   * starts with ("ferment"), of at least this many letters, is taken as what it completes.
+   */
+  minCompletedStem: number;
+}
+
 /** MiniSearch's default BM25+ parameters. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 
@@ -62,6 +82,7 @@ export function topHits<T>(
   options: RankingOptions,
   limit: number,
   accept?: (id: string) => boolean,
+  spelling?: Spelling,
 ): IndexHit[] {
   // Why the cast: see the module comment; MiniSearchState names what is read.
   const mini = index as unknown as MiniSearchState;
@@ -80,7 +101,7 @@ export function topHits<T>(
   for (const term of queryTerms) if (queryTerms.indexOf(term) !== queryTerms.lastIndexOf(term)) repeated.set(term, new Set());
 
   queryTerms.forEach((term, i) => {
-    const variants = variantsOf(mini, term, i, queryTerms, options);
+    const variants = variantsOf(mini, term, i, queryTerms, options, spelling);
     variantsOfTerm.push(variants);
     inTerm.length = 0;
     for (const variant of variants) {
@@ -209,12 +230,13 @@ function liveCount(mini: MiniSearchState, freqs: Map<number, number>): number {
 }
 
 /** A query term's variants as MiniSearch searches them: the term itself, then prefix completions, then near spellings. */
-function variantsOf(mini: MiniSearchState, term: string, i: number, terms: string[], options: RankingOptions): Variant[] {
+function variantsOf(mini: MiniSearchState, term: string, i: number, terms: string[], options: RankingOptions, spelling?: Spelling): Variant[] {
   const variants: Variant[] = [];
   const exact = mini._index.get(term);
   if (exact !== undefined) variants.push({ term, weight: 1, postings: exact });
   let fuzzyMatches: Map<string, [Postings, number]> | undefined;
-  const fuzzy = options.fuzzy(term, i, terms);
+  let fuzzy = options.fuzzy(term, i, terms);
+  if (fuzzy === false && exact === undefined && spelling) fuzzy = spelling.fuzzyIfMissing(term);
   if (fuzzy !== false) {
     const maxDistance = fuzzy < 1 ? Math.min(options.maxFuzzy, Math.round(term.length * fuzzy)) : fuzzy;
     if (maxDistance > 0) fuzzyMatches = mini._index.fuzzyGet(term, maxDistance);
@@ -233,5 +255,43 @@ function variantsOf(mini: MiniSearchState, term: string, i: number, terms: strin
       variants.push({ term: near, weight: (options.weights.fuzzy * near.length) / (near.length + distance), postings });
     }
   }
+  if (spelling !== undefined) addSpellingVariants(mini, term, i, terms, options, spelling, exact !== undefined, variants);
   return variants;
+}
+
+function addSpellingVariants(mini: MiniSearchState, term: string, i: number, terms: string[], options: RankingOptions, spelling: Spelling, inIndex: boolean, variants: Variant[]): void {
+  const typed = spelling.typed[i];
+  if (typed === undefined) return;
+  const seen = new Set(variants.map((v) => v.term));
+  const add = (found: string, weight: number, postings: Postings) => {
+    if (seen.has(found)) return;
+    seen.add(found);
+    variants.push({ term: found, weight, postings });
+  };
+  // Asked of the typed word: its stem may be shorter than the prefix rule wants ("ele" → "el").
+  if (options.prefix(typed, i, terms)) {
+    const before = variants.length;
+    // The typed word's own completions, where stemming changed its letters ("happy" → "happi").
+    if (typed !== term && typed.length >= term.length) {
+      for (const [completion, postings] of mini._index.atPrefix(typed)) {
+        const distance = completion.length - term.length;
+        add(completion, (options.weights.prefix * completion.length) / (completion.length + 0.3 * Math.abs(distance)), postings);
+      }
+    }
+    if (variants.length === before && !inIndex && !variants.some((v) => v.term.startsWith(term))) {
+      for (let length = typed.length - 1; length >= spelling.minCompletedStem; length--) {
+        const stem = typed.slice(0, length);
+        const postings = mini._index.get(stem);
+        if (postings === undefined) continue;
+        add(stem, (options.weights.prefix * typed.length) / (typed.length + 0.3 * (typed.length - length)), postings);
+        break;
+      }
+    }
+  }
+  if (!inIndex) {
+    for (const swapped of spelling.transposed(typed)) {
+      const postings = mini._index.get(swapped);
+      if (postings !== undefined) add(swapped, (options.weights.fuzzy * swapped.length) / (swapped.length + 1), postings);
+    }
+  }
 }
