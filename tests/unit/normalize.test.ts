@@ -6,6 +6,13 @@ describe('normalizeText', () => {
     expect(normalizeText('the exam-\nple shows')).toBe('the example shows');
   });
 
+  it('keeps the hyphen of a real compound broken at a line end', () => {
+    expect(normalizeText('a self-\nemployment tax and a well-\nknown fact')).toBe('a self-employment tax and a well-known fact');
+    // Written with its hyphen elsewhere in the text: a compound, kept.
+    expect(normalizeText('The check-in desk. Ask at check-\nin time.')).toBe('The check-in desk. Ask at check-in time.');
+    expect(normalizeText('a soft self\u00ad\nemployed hyphen')).toBe('a soft selfemployed hyphen');
+  });
+
   it('keeps hyphens that start a capital or a number on the next line', () => {
     expect(normalizeText('COVID-\n19 and Anglo-\nSaxon')).toBe('COVID- 19 and Anglo- Saxon');
   });

@@ -9,9 +9,25 @@
 // code points that fonts without a Unicode map hand out for their glyphs.
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200d\u2060\ufeff\ufffd\ue000-\uf8ff]|[\udb80-\udbff][\udc00-\udfff]/g;
 
-// A hyphen at a line end followed by a lower-case letter is almost always a word broken for
+// A hyphen at a line end followed by a lower-case letter is most often a word broken for
 // layout ("exam-\nple"); a capital or digit after it usually marks a real compound ("COVID-\n19").
-const LINE_END_HYPHEN = /(\p{L})[-\u2010\u00ad]\n(\p{Ll})/gu;
+const LINE_END_HYPHEN = /(\p{L}+)([-\u2010\u00ad])\n(\p{Ll}+)/gu;
+
+// Words that begin compounds written with a hyphen ("self-employment", "well-known"): at a line
+// end their hyphen is kept. Search finds a compound by its joined form too (see tokenize).
+const COMPOUND_HEADS = new Set(
+  `self well non ex all half cross long short high low full part multi semi anti pre post co
+  one two three four five first second third mid over under much ill life world state open
+  cost time user top end follow built`.split(/\s+/),
+);
+
+function joinLineEndHyphen(text: string): string {
+  return text.replace(LINE_END_HYPHEN, (whole, head: string, hyphen: string, tail: string) => {
+    // A soft hyphen is only ever a break; a compound written with a hyphen elsewhere in the text keeps it here too.
+    const keep = hyphen !== '\u00ad' && (COMPOUND_HEADS.has(head.toLowerCase()) || text.includes(`${head}-${tail}`));
+    return keep ? `${head}-${tail}` : `${head}${tail}`;
+  });
+}
 
 /** Normalises one line of text: NFKC, invisible characters dropped, whitespace collapsed. */
 export function normalizeLine(line: string): string {
@@ -23,8 +39,7 @@ export function normalizeLine(line: string): string {
  * survive as "\n\n"; single line breaks inside a paragraph become spaces.
  */
 export function normalizeText(text: string): string {
-  const dehyphenated = text.normalize('NFKC').replace(/\r\n?/g, '\n').replace(LINE_END_HYPHEN, '$1$2');
-  return dehyphenated
+  return joinLineEndHyphen(text.normalize('NFKC').replace(/\r\n?/g, '\n'))
     .split(/\n[ \t]*\n+/)
     .map((paragraph) => normalizeLine(paragraph.replace(/\n/g, ' ')))
     .filter((paragraph) => paragraph.length > 0)
