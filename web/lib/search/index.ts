@@ -42,7 +42,7 @@ export const INDEX_OPTIONS: Options<IndexableChunk> = {
 
 export const RANKING: RankingOptions = {
   fields: FIELDS,
-  boost: { title: 1.5 },
+  boost: { title: 1.2 },
   // Only the word being typed is completed; completing every word drowns real matches.
   prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
   // One typo in words of 6 letters or more (counted on stems: "mortgag", "kubernet"). Shorter
