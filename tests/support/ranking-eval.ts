@@ -71,24 +71,33 @@ export interface EvalLibrary {
   db: LibraryDB;
   docsById: Map<string, StoredDocument>;
   chunks: IndexableChunk[];
+  /** How many of a document's pages make one page of the library (see buildLibrary). */
+  pagesJoined: number;
 }
 
 let libraries = 0;
 
-export async function buildLibrary(chunkOptions: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Promise<EvalLibrary> {
+/**
+ * The evaluation documents in a library of their own. With `pagesJoined`, that many pages
+ * become one (pages of printed books and papers hold two or three times the text of the
+ * evaluation's pages, and chunk sizes are tried against both).
+ */
+export async function buildLibrary(chunkOptions: ChunkOptions = DEFAULT_CHUNK_OPTIONS, pagesJoined = 1): Promise<EvalLibrary> {
   const db = await openLibraryDB(`ranking-eval-${libraries++}`);
   const stored: { id: string; docId: string; text: string }[] = [];
   for (const doc of evalDocs) {
     const id = hexId(doc.id);
     const record: StoredDocument = { id, title: doc.title, fileName: doc.fileName, size: 1, mimeType: 'application/pdf', pageCount: doc.pages.length, chunkCount: 0, textChars: 1, addedAt: 0, state: 'ingesting' };
     await beginDocument(db, record, new ArrayBuffer(1));
-    const chunks = chunkPages(doc.pages.map(normalizeText), chunkOptions).map((c) => ({ ...c, id: chunkId(id, c.seq), docId: id }));
+    const pages: string[] = [];
+    for (let i = 0; i < doc.pages.length; i += pagesJoined) pages.push(doc.pages.slice(i, i + pagesJoined).join('\n\n'));
+    const chunks = chunkPages(pages.map(normalizeText), chunkOptions).map((c) => ({ ...c, id: chunkId(id, c.seq), docId: id }));
     await putChunks(db, chunks);
     await completeDocument(db, { ...record, chunkCount: chunks.length });
     stored.push(...chunks);
   }
   const docsById = new Map((await listReadyDocuments(db)).map((d) => [d.id, d]));
-  return { db, docsById, chunks: indexableChunks(stored, docsById) };
+  return { db, docsById, chunks: indexableChunks(stored, docsById), pagesJoined };
 }
 
 /** The app's own index (as the app opens it) with everything on, else one with a feature off. */
@@ -141,7 +150,7 @@ export async function rankAll(library: EvalLibrary, index: SearchableIndex, quer
   const ranked: Ranked[] = [];
   for (const query of queries) {
     const results = await searchLibrary(searcherOver(library.db, index), library.docsById, query.query, 10);
-    const pageIndex = results.findIndex((r) => query.relevant.some((rel) => hexId(rel.doc) === r.doc.id && rel.page === r.page));
+    const pageIndex = results.findIndex((r) => query.relevant.some((rel) => hexId(rel.doc) === r.doc.id && Math.ceil(rel.page / library.pagesJoined) === r.page));
     const docIndex = results.findIndex((r) => query.relevant.some((rel) => hexId(rel.doc) === r.doc.id));
     ranked.push({ query, pageRank: pageIndex === -1 ? null : pageIndex + 1, docRank: docIndex === -1 ? null : docIndex + 1 });
   }
