@@ -24,6 +24,8 @@ interface RawLine {
   text: string;
   size: number;
   y: number;
+  /** Set along another direction than the page's lines (an arXiv stamp up the margin): never a title. */
+  rotated: boolean;
 }
 
 function isTextItem(item: unknown): item is TextItem {
@@ -38,10 +40,12 @@ export function linesFromItems(items: unknown[]): RawLine[] {
     if (!isTextItem(item)) continue;
     const y = item.transform[5];
     const size = Math.hypot(item.transform[2], item.transform[3]) || item.height;
-    const newLine = current === null || lastEndedLine || Math.abs(y - current.y) > Math.max(2, current.size * 0.5);
+    // The text matrix's first column is the baseline's direction: rotated text has a large second part.
+    const rotated = Math.abs(item.transform[1]) > Math.abs(item.transform[0]) * 0.2;
+    const newLine = current === null || lastEndedLine || rotated !== current.rotated || Math.abs(y - current.y) > Math.max(2, current.size * 0.5);
     if (newLine) {
       if (current && current.text.trim().length > 0) lines.push(current);
-      current = { text: item.str, size: item.str.trim() ? size : 0, y };
+      current = { text: item.str, size: item.str.trim() ? size : 0, y, rotated };
     } else if (current) {
       current.text += item.str;
       if (item.str.trim()) current.size = Math.max(current.size, size);
@@ -50,6 +54,14 @@ export function linesFromItems(items: unknown[]): RawLine[] {
   }
   if (current && current.text.trim().length > 0) lines.push(current);
   return lines;
+}
+
+/** The page's first lines that could hold its title. */
+export function titleLines(lines: RawLine[]): TextLine[] {
+  return lines
+    .filter((l) => !l.rotated)
+    .slice(0, TITLE_LINES)
+    .map((l) => ({ text: normalizeLine(l.text), size: l.size }));
 }
 
 /** Joins lines into text, with a blank line where the vertical gap says a new paragraph starts. */
@@ -86,7 +98,7 @@ export async function extractPage(pdf: PDFDocumentProxy, pageNumber: number): Pr
     return {
       pageNumber,
       text: textFromLines(lines),
-      lines: lines.slice(0, TITLE_LINES).map((l) => ({ text: normalizeLine(l.text), size: l.size })),
+      lines: titleLines(lines),
       chrome,
     };
   } finally {
