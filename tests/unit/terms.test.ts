@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { processTerm, searchTerms, tokenize } from '../../web/lib/search/terms';
+import { processTerm, searchTerms, tokenize, unsearchableQuery } from '../../web/lib/search/terms';
 import { LibraryIndex } from '../../web/lib/search/index';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,5 +112,14 @@ describe('words as people type them', () => {
     expect(found(index, 'flout')).toEqual([1]);
     // A word the library has is taken as meant: "cash" does not also find "cast" or "case".
     expect(found(index, 'bill cash')).toEqual([2]);
+  });
+});
+
+describe('queries that can find nothing', () => {
+  it('tells a query of only stop words, or of no words, from one that simply found nothing', () => {
+    expect(unsearchableQuery('how do I do it?')).toBe('only-stop-words');
+    expect(unsearchableQuery('???')).toBe('no-words');
+    expect(unsearchableQuery('how do I fix it')).toBeNull();
+    expect(unsearchableQuery('  ')).toBeNull();
   });
 });

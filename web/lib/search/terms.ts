@@ -149,3 +149,14 @@ export function transposedTerms(typed: string): string[] {
   }
   return [...terms];
 }
+
+/**
+ * Why a query that is not blank can find nothing whatever the library holds: it has only
+ * words that search leaves out ("how do I") or no words at all ("???"). Null otherwise.
+ */
+export function unsearchableQuery(query: string): 'only-stop-words' | 'no-words' | null {
+  if (query.trim().length === 0) return null;
+  const words = tokenize(query);
+  if (words.length === 0) return 'no-words';
+  return words.every((word) => processTerm(word) === null) ? 'only-stop-words' : null;
+}
