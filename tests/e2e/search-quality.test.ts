@@ -63,6 +63,26 @@ describe('search as a new user tries it', () => {
     await expect(page.getByText(/Nothing found/).count()).resolves.toBe(0);
   });
 
+  it('shows why a search failed instead of staying busy', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    await addFiles(page, [pdfFile('ferment.pdf', await handbookPdf())]);
+    await libraryItem(page, 'ferment.pdf').filter({ hasText: 'Ready' }).waitFor();
+    expect((await search(page, 'brine')).length).toBeGreaterThan(0);
+    // The disk goes away under the app: every read of IndexedDB fails, in the page and in its workers.
+    const breakReads = () => {
+      const fail = () => {
+        throw new DOMException('the disk is gone', 'UnknownError');
+      };
+      for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype] as unknown as Record<string, unknown>[]) {
+        for (const name of ['get', 'getAll', 'getAllKeys', 'openCursor', 'count']) proto[name] = fail;
+      }
+    };
+    await page.evaluate(breakReads);
+    for (const worker of page.workers()) await worker.evaluate(breakReads);
+    await search(page, 'cabbage');
+    await page.getByRole('alert').filter({ hasText: /The search failed/ }).waitFor();
+  });
+
   it('says so when a chosen folder holds nothing it can add', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'memory-cache-empty-folder-'));
     writeFileSync(join(folder, 'holiday.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]));
