@@ -112,6 +112,9 @@ describe('words as people type them', () => {
     expect(found(index, 'flout')).toEqual([1]);
     // A word the library has is taken as meant: "cash" does not also find "cast" or "case".
     expect(found(index, 'bill cash')).toEqual([2]);
+    // Four letters have too many neighbours: "fund" is not taken for "found" (nor "flow" for "flour").
+    const found2 = indexOf(['The wallet was found under the seat.']);
+    expect(found(found2, 'fund')).toEqual([]);
   });
 });
 

@@ -55,9 +55,10 @@ export const RANKING: RankingOptions = {
 
 /** What search adds to MiniSearch's matching (see Spelling); `typed` is filled per query. */
 export const SPELLING: Omit<Spelling, 'typed'> = {
-  // A short word that no chunk contains is most likely a typo ("mortage" is not, "fee" may be
-  // one): one edit then, though never for a word the library has, where it would only add noise.
-  fuzzyIfMissing: (term) => (term.length >= 4 ? 1 : false),
+  // A word of five letters that no chunk contains is most likely a typo ("flout" for "flour"):
+  // one edit then, never for a word the library has, where it would only add noise. Four
+  // letters are too few: "fund" is one edit from "found", "cost" from "most" and "post".
+  fuzzyIfMissing: (term) => (term.length >= 5 ? 1 : false),
   transposed: transposedTerms,
   minCompletedStem: 4,
 };
