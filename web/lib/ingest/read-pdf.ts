@@ -1,6 +1,6 @@
 import { metadataTitle, type ExtractedPage } from '../pdf/extract';
 import { PdfReader } from '../pdf/pdf-reader';
-import { chooseTitle } from '../text/title';
+import { chooseTitle, titleOfFirstPage } from '../text/title';
 import { pdfProvenance, type PrintChrome } from '../provenance/pdf-provenance';
 import type { DocumentReader, PageSink } from './reader';
 
@@ -54,7 +54,8 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
     const rawTitle = metadataTitle(meta);
     const failedPages: number[] = [];
     const chromes: PrintChrome[] = [];
-    let title: string | null = null;
+    // undefined until the first page read has been looked at; null when it showed no title.
+    let title: string | null | undefined;
 
     // Pages are asked for ahead of the one being stored, spread over the workers, and taken
     // in order. None is asked for past the next clean-up, which wants nothing in flight.
@@ -93,13 +94,13 @@ export const readPdf: DocumentReader = async ({ bytes, fileName, password, pdfRe
       }
       const { page } = current;
       if (pageNumber === 1 || pageNumber === numPages) chromes.push(page.chrome);
-      if (title === null) title = chooseTitle(rawTitle, page.lines, fileName);
+      if (title === undefined) title = titleOfFirstPage(rawTitle, page.lines);
       await sink(pageNumber, page.text);
     }
     if (failedPages.length === numPages) throw new Error('no page of it could be read');
     const provenance = pdfProvenance(meta, chromes);
     return {
-      title: title ?? chooseTitle(rawTitle ?? provenance.printedTitle, [], fileName),
+      title: title ?? chooseTitle(provenance.printedTitle, [], fileName),
       pageCount: numPages,
       failedPages,
       provenance,

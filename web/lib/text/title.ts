@@ -65,6 +65,11 @@ export function titleFromFileName(fileName: string): string {
   return stem.length > 0 ? stem : base;
 }
 
+/** The title page 1 gives (its metadata, else its prominent line), or null to look elsewhere. */
+export function titleOfFirstPage(metadataTitle: string | null | undefined, firstPageLines: TextLine[]): string | null {
+  return meaningfulTitle(metadataTitle) ?? prominentLine(firstPageLines);
+}
+
 export function chooseTitle(metadataTitle: string | null | undefined, firstPageLines: TextLine[], fileName: string): string {
-  return meaningfulTitle(metadataTitle) ?? prominentLine(firstPageLines) ?? titleFromFileName(fileName);
+  return titleOfFirstPage(metadataTitle, firstPageLines) ?? titleFromFileName(fileName);
 }
