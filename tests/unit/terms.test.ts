@@ -35,6 +35,13 @@ describe('snippets and highlights', () => {
     expect(pieces.map((p) => p.text).join('')).toBe('Fermentation ferments the dough while it is fermenting.');
   });
 
+  it('marks a compound and a word with accents as the text writes them', () => {
+    const marked = (text: string, query: string) => highlight(text, searchTerms(query)).filter((p) => p.hit).map((p) => p.text);
+    expect(marked('Restart the Wi-Fi router.', 'wifi')).toEqual(['Wi-Fi']);
+    expect(marked('Income from self-employment is taxed.', 'employment')).toEqual(['self-employment']);
+    expect(marked('Send your résumé today.', 'resume')).toEqual(['résumé']);
+  });
+
   it('centres the snippet on the most telling cluster of hits and reports where it is', () => {
     const text = `${'Filler words about nothing at all. '.repeat(30)}The oxygen tank exploded, and the oxygen supply fell. ${'More filler text here. '.repeat(30)}`;
     const { pieces, focus } = snippet(text, ['oxygen', 'tank'], 200);

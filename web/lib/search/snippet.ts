@@ -10,7 +10,8 @@ export interface TextPiece {
   hit: boolean;
 }
 
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’]*/gu;
+// A hyphenated compound is one word here, as it is for the index ("Wi-Fi" is found by "wifi").
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’]*(?:[-\u2010\u2011][\p{L}\p{N}]+)*/gu;
 const PLAIN_WORD = /^[A-Za-z0-9]+$/;
 
 interface WordSpan {
@@ -45,7 +46,8 @@ export function findHits(text: string, terms: Iterable<string>): WordSpan[] {
       if (!leads.has(lower) && !leads.has(lower[0])) continue;
       term = processTerm(word);
     } else {
-      // A word in a script without spaces is indexed as character pairs: look for each pair.
+      // A word in a script without spaces is indexed as character pairs, a compound as its
+      // parts and their join, a word with accents folded: look for each form.
       term = tokenize(word)
         .map(processTerm)
         .find((form) => form !== null && wanted.has(form));
