@@ -1,4 +1,4 @@
-import type { TemplateChoice } from '../prompt/templates';
+import { BUILTIN_TEMPLATES, type TemplateChoice } from '../prompt/templates';
 
 /** What a person can tune about answers; persisted in IndexedDB. */
 export interface ChatSettings {
@@ -36,6 +36,7 @@ export function sanitizeSettings(stored: Partial<ChatSettings> | undefined): Cha
     maxAnswerTokens: Math.round(clamp(s.maxAnswerTokens, 16, 8192, DEFAULT_CHAT_SETTINGS.maxAnswerTokens)),
     passageCount: Math.round(clamp(s.passageCount, 0, 20, DEFAULT_CHAT_SETTINGS.passageCount)),
     systemPrompt: typeof s.systemPrompt === 'string' && s.systemPrompt.trim() ? s.systemPrompt : DEFAULT_SYSTEM_PROMPT,
-    template: s.template,
+    // A stored name no release knows (an older or newer build, a hand edit) would break every question.
+    template: s.template === 'auto' || Object.hasOwn(BUILTIN_TEMPLATES, s.template) ? s.template : 'auto',
   };
 }
