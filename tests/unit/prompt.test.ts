@@ -31,6 +31,12 @@ describe('chat templates', () => {
     expect(renderBuiltin('gemma', messages.slice(0, 2)).prompt).toBe('<start_of_turn>user\nUse the passages.\n\nHi<end_of_turn>\n<start_of_turn>model\n');
   });
 
+  it("renders Phi-4 with ChatML's markers and <|im_sep|> after the role", () => {
+    const { prompt, stop } = renderBuiltin('phi4', messages.slice(0, 2));
+    expect(prompt).toBe('<|im_start|>system<|im_sep|>Use the passages.<|im_end|><|im_start|>user<|im_sep|>Hi<|im_end|><|im_start|>assistant<|im_sep|>');
+    expect(stop).toContain('<|im_end|>');
+  });
+
   it('renders Phi-3 and plain text', () => {
     expect(renderBuiltin('phi3', messages.slice(1, 2)).prompt).toBe('<|user|>\nHi<|end|>\n<|assistant|>\n');
     expect(renderBuiltin('plain', messages.slice(0, 2)).prompt).toBe('Use the passages.\n\nQuestion: Hi\nAnswer:');
@@ -39,6 +45,8 @@ describe('chat templates', () => {
   it("renders a model's own Jinja template, as the server reports it", () => {
     const zephyr = "{% for m in messages %}{{ '<|' + m['role'] + '|>\\n' + m['content'] + eos_token + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}";
     expect(renderJinja(zephyr, messages.slice(1, 2))).toBe('<|user|>\nHi\n<|assistant|>');
+    // The end-of-text token the server reports closes earlier turns.
+    expect(renderJinja(zephyr, messages.slice(1, 3), '</s>')).toBe('<|user|>\nHi</s>\n<|assistant|>\nHello!</s>\n<|assistant|>');
   });
 
   it('guesses the template from the model name', () => {
@@ -46,6 +54,7 @@ describe('chat templates', () => {
     expect(guessTemplate('mistral-7b-instruct-v0.2.Q5_K_M.gguf')).toBe('mistral');
     expect(guessTemplate('gemma-2-9b-it.gguf')).toBe('gemma');
     expect(guessTemplate('Phi-3-mini-4k-instruct.gguf')).toBe('phi3');
+    expect(guessTemplate('phi-4-Q4_K_M.llamafile')).toBe('phi4');
     expect(guessTemplate('Qwen2.5-7B-Instruct.gguf')).toBe('chatml');
   });
 

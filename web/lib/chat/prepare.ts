@@ -110,7 +110,7 @@ export class PromptBuilder {
     }
     if (server.chatTemplate) {
       try {
-        const prompt = renderJinja(server.chatTemplate, messages);
+        const prompt = renderJinja(server.chatTemplate, messages, server.eosToken);
         return { prompt, stop: stopStringsFor(prompt), source: 'model' };
       } catch {
         // Falls through to a built-in template.

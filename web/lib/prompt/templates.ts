@@ -8,7 +8,7 @@ import type { ChatMessage } from '../server/client';
  * from the model's name. All of them are Jinja, rendered by the same engine as the model's.
  */
 
-export type BuiltinTemplateId = 'chatml' | 'llama3' | 'mistral' | 'gemma' | 'phi3' | 'plain';
+export type BuiltinTemplateId = 'chatml' | 'llama3' | 'mistral' | 'gemma' | 'phi3' | 'phi4' | 'plain';
 export type TemplateChoice = 'auto' | BuiltinTemplateId;
 
 interface BuiltinTemplate {
@@ -55,6 +55,14 @@ export const BUILTIN_TEMPLATES: Record<BuiltinTemplateId, BuiltinTemplate> = {
     stop: ['<|end|>', '<|user|>'],
     mergeSystem: false,
   },
+  phi4: {
+    // ChatML's markers, with <|im_sep|> between the role and the text instead of a line break.
+    label: 'Phi-4',
+    source:
+      "{% for m in messages %}{{ '<|im_start|>' + m.role + '<|im_sep|>' + m.content + '<|im_end|>' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant<|im_sep|>' }}{% endif %}",
+    stop: ['<|im_end|>', '<|im_start|>'],
+    mergeSystem: false,
+  },
   plain: {
     label: 'Plain text',
     source:
@@ -70,7 +78,8 @@ export function guessTemplate(modelName: string): BuiltinTemplateId {
   if (/llama[-_ ]?3|meta-llama-3/.test(name)) return 'llama3';
   if (/mistral|mixtral/.test(name)) return 'mistral';
   if (/gemma/.test(name)) return 'gemma';
-  if (/phi[-_ ]?3|phi[-_ ]?4/.test(name)) return 'phi3';
+  if (/phi[-_ ]?4/.test(name)) return 'phi4';
+  if (/phi[-_ ]?3/.test(name)) return 'phi3';
   return 'chatml';
 }
 
@@ -86,9 +95,11 @@ function mergeSystemIntoFirstUser(messages: ChatMessage[]): ChatMessage[] {
 /**
  * Renders messages with a Jinja chat template. The start-of-text token is left out on
  * purpose: the server adds it when it tokenises the prompt, and a second one confuses models.
+ * The end-of-text token is the model's own (from /props): templates close earlier assistant
+ * turns with it (Mistral's `</s>`), and an empty one runs those turns into the next.
  */
-export function renderJinja(source: string, messages: ChatMessage[]): string {
-  return new Template(source).render({ messages, add_generation_prompt: true, bos_token: '', eos_token: '' });
+export function renderJinja(source: string, messages: ChatMessage[], eosToken = ''): string {
+  return new Template(source).render({ messages, add_generation_prompt: true, bos_token: '', eos_token: eosToken });
 }
 
 export function renderBuiltin(id: BuiltinTemplateId, messages: ChatMessage[]): { prompt: string; stop: string[] } {

@@ -15,6 +15,8 @@ export interface ServerInfo {
   chatTemplate: string | null;
   /** llama-server has `/apply-template`; llamafile 0.9 does not. */
   modern: boolean;
+  /** The text of the model's end-of-text token, where the server says (llama-server); templates use it. */
+  eosToken?: string;
 }
 
 export type ServerStatus =
@@ -49,6 +51,7 @@ interface PropsResponse {
   model_path?: string;
   model_alias?: string;
   chat_template?: string;
+  eos_token?: string;
   build_info?: string;
   default_generation_settings?: { model?: string; n_ctx?: number };
 }
@@ -104,7 +107,7 @@ export class ServerClient {
       const modern = props.chat_template !== undefined || props.build_info !== undefined || props.model_path !== undefined;
       return {
         state: 'connected',
-        info: { model: modelName(props), contextSize: props.default_generation_settings?.n_ctx ?? null, chatTemplate: props.chat_template ?? null, modern },
+        info: { model: modelName(props), contextSize: props.default_generation_settings?.n_ctx ?? null, chatTemplate: props.chat_template ?? null, modern, eosToken: props.eos_token },
       };
     } catch (error) {
       if (error instanceof ServerError && error.kind === 'auth') return { state: 'needs-key' };
