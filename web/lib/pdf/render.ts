@@ -70,6 +70,8 @@ function markHighlights(textDivs: HTMLElement[], { terms, passage }: PageHighlig
     const normalized = normalizeLine(text).toLowerCase();
     if (passageText && normalized.length >= 4 && passageText.includes(normalized)) {
       div.classList.add('passage');
+      // What assistive technology (and a test) knows the cited passage by: it is marked text.
+      div.setAttribute('role', 'mark');
       count++;
     }
     const hits = findHits(text, terms);
