@@ -1,0 +1,175 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
+import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
+import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+import { startLlamafileProxy, type Generation, type LlamafileProxy } from '../support/llamafile-proxy';
+
+/**
+ * The chat against both server generations in people's hands: llamafile 0.10 (upstream
+ * llama-server, which these tests run) and llamafile 0.9 (its own older server, emulated by
+ * tests/support/llamafile-proxy.ts in front of the same llama-server: its /props, its missing
+ * /apply-template, its /tokenize, its stream, its errors and its silent truncation).
+ */
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const model = inject('modelPath');
+/** The name 0.9's /props reports: its file name is all 0.9 says about the template. */
+const MODEL_NAME_09 = 'Meta-Llama-3.1-8B-Instruct.Q4_K_M.gguf';
+const CONTEXT = 2048;
+let browser: Browser;
+let server: LlamaServer;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  server = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: CONTEXT });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+interface CompletionBody {
+  prompt: string;
+  n_predict: number;
+  temperature: number;
+  top_p: number;
+  stop: string[];
+  cache_prompt: boolean;
+  stream: boolean;
+}
+
+async function ask(page: Page, question: string): Promise<CompletionBody> {
+  const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
+  await page.getByRole('textbox', { name: 'Ask your library' }).fill(question);
+  await page.getByRole('button', { name: 'Send' }).click();
+  return JSON.parse((await request).postData() ?? '{}') as CompletionBody;
+}
+
+/** How many passages a prompt carries: each starts a line with its number and quoted title. */
+function passagesIn(prompt: string): number {
+  return (prompt.match(/^\[\d+\] "/gm) ?? []).length;
+}
+
+describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generation) => {
+  let proxy: LlamafileProxy;
+
+  beforeAll(async () => {
+    proxy = await startLlamafileProxy(server.url, generation, { modelName: MODEL_NAME_09 });
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+  });
+
+  it('streams an answer from the passages in the right template, with citations that open the viewer, kept after a reload', async () => {
+    const { page, errors, requests } = await openApp(browser, `${proxy.url}/`);
+    await page.getByRole('status').filter({ hasText: `context ${CONTEXT.toLocaleString('en')} tokens` }).waitFor();
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf())]);
+    await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await libraryItem(page, COMPOSTING.fileName).filter({ hasText: 'Ready' }).waitFor();
+    await setAnswerLength(page, 40);
+    // An instructed model cites as [n]; the test model does not, so the proxy writes the citations
+    // into the stream: one that names a passage, one that names none.
+    proxy.citations = 'Ochre stars eat mussels [1], says a source the prompt never had [9]. ';
+
+    const body = await ask(page, 'How many mussels can a starfish eat in a year?');
+    expect(body).toMatchObject({ stream: true, cache_prompt: true, n_predict: 40 });
+    expect(body.prompt).toContain('A single ochre star can eat eighty mussels in a year');
+    expect(body.prompt.indexOf('eighty mussels')).toBeLessThan(body.prompt.lastIndexOf('How many mussels'));
+    if (generation === '0.9') {
+      // No template from the server: the built-in one guessed from the model's name.
+      expect(body.prompt.startsWith('<|start_header_id|>system<|end_header_id|>\n\n')).toBe(true);
+      expect(body.stop).toContain('<|eot_id|>');
+      // Its /tokenize sends no pieces: the passages were counted one request each.
+      expect(requests.filter((url) => url.endsWith('/tokenize')).length).toBeGreaterThan(2);
+    } else {
+      // The model's own template, from /apply-template.
+      expect(body.prompt.startsWith('<|im_start|>system\n')).toBe(true);
+      expect(requests.filter((url) => url.endsWith('/apply-template')).length).toBe(1);
+    }
+
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+    const text = await log.innerText();
+    expect(text).toMatch(/40 tokens answered/);
+    expect(text).toMatch(/tokens\/s/);
+    expect(text).toContain('[9]');
+
+    const sources = log.getByRole('list', { name: 'Sources' }).getByRole('link');
+    const first = (await sources.first().getAttribute('aria-label')) ?? '';
+    const [, title, page_] = /^Source 1: (.+), page (\d+)$/.exec(first) ?? [];
+    expect(title).toBeTruthy();
+    const answerText = log.getByRole('group', { name: 'Answer text' });
+    // [9] names no passage: it stays text.
+    expect(await answerText.getByRole('link').count()).toBe(1);
+    const citation = answerText.getByRole('link', { name: `Source 1: ${title}, page ${page_}` });
+    expect(await citation.innerText()).toBe('[1]');
+    await citation.click();
+    const viewer = page.getByRole('dialog', { name: title });
+    await viewer.getByText(new RegExp(`^Page ${page_} of \\d+$`)).waitFor();
+    // The cited passage is marked on the page (role "mark": Playwright finds it by role, though its getByRole types do not list it yet).
+    const marked = viewer.locator('role=mark');
+    await expect.poll(() => marked.count()).toBeGreaterThan(0);
+    // Passage 1's text in the prompt: after its heading line, up to the next passage or the end of the system turn.
+    const cited = /^\[1\] "[^\n]*\n([\s\S]*?)(?:\n\n\[2\] "|<\|)/m.exec(body.prompt)?.[1] ?? '';
+    const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+    for (const run of await marked.allInnerTexts()) expect(squash(cited)).toContain(squash(run));
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await page.waitForURL((url) => url.hash === '');
+
+    proxy.citations = null;
+    await page.reload();
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'How many mussels can a starfish eat in a year?', exact: true }).click();
+    await answerText.getByRole('link', { name: `Source 1: ${title}, page ${page_}` }).waitFor();
+    expect(await log.innerText()).toMatch(/40 tokens answered/);
+    expect(errors).toEqual([]);
+  });
+
+  it('stops at once: the answer keeps what arrived and the server slot goes idle', async () => {
+    const { page } = await openApp(browser, `${proxy.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await setAnswerLength(page, 6000);
+    await ask(page, 'Tell me a very long story');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const answerText = log.getByRole('group', { name: 'Answer text' });
+    await expect.poll(async () => (await answerText.innerText()).trim().length).toBeGreaterThan(20);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await log.getByText('Stopped.').waitFor();
+    const kept = await answerText.innerText();
+    expect(kept.trim().length).toBeGreaterThan(20);
+    await expect.poll(() => slotsIdle(server.url)).toBe(true);
+    expect(await answerText.innerText()).toBe(kept);
+  });
+
+  it('retries with fewer passages when the server says the prompt overflowed, and says so', async () => {
+    const { page } = await openApp(browser, `${proxy.url}/`);
+    await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf()), pdfFile('ledger.pdf', await ledgerPdf(8))]);
+    for (const name of [TIDE_POOLS.fileName, COMPOSTING.fileName, 'ledger.pdf']) await libraryItem(page, name).filter({ hasText: 'Ready' }).waitFor();
+    await setAnswerLength(page, 32);
+    // /props claims a context four times the server's: the page packs for it, and the server
+    // (0.10: a 400 exceed_context_size_error; 0.9: a prompt cut silently, truncated: true) says it did not fit.
+    proxy.claimContext = CONTEXT * 4;
+    try {
+      await page.reload();
+      await page.getByRole('status').filter({ hasText: `context ${(CONTEXT * 4).toLocaleString('en')} tokens` }).waitFor();
+      const before = proxy.completions.length;
+      await ask(page, 'What do starfish eat, how much rain did the stations record, and what goes into a compost heap?');
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+      const sent = proxy.completions.slice(before).map((c) => passagesIn(String(c.prompt)));
+      expect(sent.length).toBeGreaterThan(1);
+      expect(sent[0]).toBeGreaterThan(sent[sent.length - 1]);
+      const last = sent[sent.length - 1];
+      const previous = sent[sent.length - 2];
+      await log.getByText(`this answer uses ${last} passage${last === 1 ? '' : 's'} instead of ${previous}.`).waitFor();
+      expect(await log.getByRole('alert').count()).toBe(0);
+      expect(await log.getByRole('list', { name: 'Sources' }).getByRole('listitem').count()).toBe(last);
+    } finally {
+      proxy.claimContext = null;
+    }
+  });
+});
