@@ -136,11 +136,13 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     await ask(page, 'Tell me a very long story');
     const log = page.getByRole('log', { name: 'Conversation' });
     const answerText = log.getByRole('group', { name: 'Answer text' });
-    await expect.poll(async () => (await answerText.innerText()).trim().length).toBeGreaterThan(20);
+    // The generated model's first bytes may take a while to make a visible character.
+    await expect.poll(async () => (await answerText.innerText()).trim().length, { timeout: 20_000 }).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Stop' }).click();
     await log.getByText('Stopped.').waitFor();
     const kept = await answerText.innerText();
-    expect(kept.trim().length).toBeGreaterThan(20);
+    // (The generated model's text is random bytes, some of which Markdown hides, so any visible text will do.)
+    expect(kept.trim().length).toBeGreaterThan(0);
     await expect.poll(() => slotsIdle(server.url)).toBe(true);
     expect(await answerText.innerText()).toBe(kept);
   });
