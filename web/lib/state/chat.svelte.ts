@@ -39,6 +39,8 @@ export class Chat {
   rememberApiKey = $state(false);
   /** False once the person removed the period their question names (the chip by the question field). */
   usePeriodFromQuestion = $state(true);
+  /** False until the stored settings are read: a Settings form opened sooner would show, and save, the defaults. */
+  settingsLoaded = $state(false);
   /** The id of the answer being streamed, if any. */
   streamingId = $state<string | null>(null);
   /** When the answer being streamed was asked for, and when its last words came (performance.now()). */
@@ -66,7 +68,7 @@ export class Chat {
 
   async start(): Promise<void> {
     this.db = this.library.database;
-    if (!this.db) return;
+    if (!this.db) return void (this.settingsLoaded = true);
     const db = this.db;
     const conversations = await listConversations(db);
     // An answer still marked as streaming, in a conversation no open tab is answering in, was
@@ -92,6 +94,7 @@ export class Chat {
     const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
     this.rememberApiKey = typeof storedKey === 'string' && storedKey.length > 0;
     this.setApiKeyInMemory(storedKey || sessionStorage.getItem(SESSION_API_KEY) || '');
+    this.settingsLoaded = true;
     // The first status check ran before the key was known.
     if (this.apiKey) void this.server.check();
   }
