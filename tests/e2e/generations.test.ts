@@ -98,6 +98,7 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     expect(text).toMatch(/40 tokens answered/);
     expect(text).toMatch(/tokens\/s/);
     expect(text).toContain('[9]');
+    expect(text).toContain(generation === '0.9' ? "Template: built-in Llama 3 (guessed from the model's name)" : "Template: the model's own (applied by the server)");
 
     const sources = log.getByRole('list', { name: 'Sources' }).getByRole('link');
     const first = (await sources.first().getAttribute('aria-label')) ?? '';

@@ -75,7 +75,9 @@ describe('chat settings', () => {
     expect(passages).toBeGreaterThanOrEqual(1);
     expect(passages).toBeLessThanOrEqual(2);
     expect(request.headers().authorization).toBe('Bearer session-key');
-    await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).waitFor();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+    await log.getByText('Template: built-in Phi-4 (chosen in Settings)').waitFor();
 
     const chosen = { temperature: '0.7', topP: '0.8', answer: '24', passages: '2', template: 'phi4', systemPrompt: SYSTEM_PROMPT };
     await page.reload();

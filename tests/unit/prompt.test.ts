@@ -131,6 +131,7 @@ describe('building a prompt', () => {
     expect(prepared.prompt).toContain('[1] "Doc a" (a.pdf), page 2:');
     expect(prepared.nPredict).toBeLessThanOrEqual(1000 - prepared.promptTokens);
     expect(prepared.templateSource).toBe('server');
+    expect(prepared.templateLabel).toBe("the model's own (applied by the server)");
   });
 
   it('orders the prompt for the cache: system and passages, conversation, then the question', async () => {
@@ -236,6 +237,9 @@ describe('building a prompt', () => {
     old.applyTemplate = async () => null;
     const prepared = await new PromptBuilder(old).prepare({ question: 'q', history: [], candidates: [], settings: DEFAULT_CHAT_SETTINGS, server: { ...server, modern: false, model: 'Meta-Llama-3-8B' } });
     expect(prepared.templateSource).toBe('llama3');
+    expect(prepared.templateLabel).toBe("built-in Llama 3 (guessed from the model's name)");
+    const chosen = await new PromptBuilder(old).prepare({ question: 'q', history: [], candidates: [], settings: { ...DEFAULT_CHAT_SETTINGS, template: 'chatml' }, server });
+    expect(chosen.templateLabel).toBe('built-in ChatML (chosen in Settings)');
     expect(prepared.prompt).toContain('<|start_header_id|>user<|end_header_id|>');
   });
 

@@ -2,7 +2,7 @@ import type { ChatMessage, ServerInfo } from '../server/client';
 import { ServerError } from '../server/errors';
 import { answerReserve, packPassages, passageRoom, worthCounting } from '../prompt/budget';
 import { formatPassage, PASSAGES_HEADING, passagesSection, stableOrder, type Passage } from '../prompt/passages';
-import { guessTemplate, renderBuiltin, renderJinja, stopStringsFor, type BuiltinTemplateId } from '../prompt/templates';
+import { BUILTIN_TEMPLATES, guessTemplate, renderBuiltin, renderJinja, stopStringsFor, type BuiltinTemplateId } from '../prompt/templates';
 import { utf8Length } from '../server/token-pieces';
 import type { ChatSettings } from './settings';
 
@@ -45,6 +45,8 @@ export interface PreparedPrompt {
   nPredict: number;
   contextSize: number;
   templateSource: TemplateSource;
+  /** Which template made the prompt and why, as a person reads it under the answer. */
+  templateLabel: string;
   /** Earlier turns left out because they did not fit. */
   turnsDropped: number;
 }
@@ -89,6 +91,14 @@ interface ModelCounts {
   tokens: number;
 }
 
+/** "the model's own (applied by the server)", "built-in ChatML (guessed from the model's name)"… */
+export function templateLabel(source: TemplateSource, why: 'chosen' | 'guessed' = 'guessed'): string {
+  if (source === 'server') return "the model's own (applied by the server)";
+  if (source === 'model') return "the model's own (from the server, rendered here)";
+  const name = BUILTIN_TEMPLATES[source].label.replace(/ \(.*\)$/, '');
+  return `built-in ${name} (${why === 'chosen' ? 'chosen in Settings' : "guessed from the model's name"})`;
+}
+
 const noCounts = (model: string): ModelCounts => ({ model, passages: new Map(), heading: null, bytes: 0, tokens: 0 });
 
 export class PromptBuilder {
@@ -96,9 +106,9 @@ export class PromptBuilder {
 
   constructor(private readonly server: PromptServer) {}
 
-  private async render(messages: ChatMessage[], input: PrepareInput, signal?: AbortSignal): Promise<{ prompt: string; stop: string[]; source: TemplateSource }> {
+  private async render(messages: ChatMessage[], input: PrepareInput, signal?: AbortSignal): Promise<{ prompt: string; stop: string[]; source: TemplateSource; label: string }> {
     const { settings, server } = input;
-    if (settings.template !== 'auto') return { ...renderBuiltin(settings.template, messages), source: settings.template };
+    if (settings.template !== 'auto') return { ...renderBuiltin(settings.template, messages), source: settings.template, label: templateLabel(settings.template, 'chosen') };
     if (server.modern) {
       const prompt = await this.server.applyTemplate(messages, signal).catch((error: unknown) => {
         // A template that rejects these messages (some refuse a system role) is not fatal:
@@ -106,18 +116,18 @@ export class PromptBuilder {
         if (error instanceof ServerError && error.kind !== 'unreachable' && error.kind !== 'auth') return null;
         throw error;
       });
-      if (prompt !== null) return { prompt, stop: stopStringsFor(prompt), source: 'server' };
+      if (prompt !== null) return { prompt, stop: stopStringsFor(prompt), source: 'server', label: templateLabel('server') };
     }
     if (server.chatTemplate) {
       try {
         const prompt = renderJinja(server.chatTemplate, messages, server.eosToken);
-        return { prompt, stop: stopStringsFor(prompt), source: 'model' };
+        return { prompt, stop: stopStringsFor(prompt), source: 'model', label: templateLabel('model') };
       } catch {
         // Falls through to a built-in template.
       }
     }
     const id = guessTemplate(server.model);
-    return { ...renderBuiltin(id, messages), source: id };
+    return { ...renderBuiltin(id, messages), source: id, label: templateLabel(id, 'guessed') };
   }
 
   /**
@@ -219,6 +229,7 @@ export class PromptBuilder {
         nPredict: Math.max(16, Math.min(input.settings.maxAnswerTokens, contextSize - promptTokens)),
         contextSize,
         templateSource: rendered.source,
+        templateLabel: rendered.label,
         // Only turns left out for room count: older ones beyond the last few never go in.
         turnsDropped: recent.length - history.length,
       };

@@ -370,6 +370,7 @@ export class Chat {
       passageTokens: prepared.passageTokens,
       sendToRequestMs: null,
       sendToFirstTokenMs: null,
+      template: prepared.templateLabel,
     };
     if (prepared.turnsDropped > 0 && !answer.notice) answer.notice = 'Earlier turns of this conversation were left out to make room for the passages.';
   }

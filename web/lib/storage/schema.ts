@@ -101,6 +101,8 @@ export interface AnswerStats {
   /** Milliseconds from Send to the request leaving the page, and to the first token on screen. */
   sendToRequestMs: number | null;
   sendToFirstTokenMs: number | null;
+  /** Which chat template made the prompt, as prepare.ts's templateLabel says it (absent in older answers). */
+  template?: string;
 }
 
 /** 'streaming' only while an answer arrives; one found at start was cut off by a closed tab. */
