@@ -34,10 +34,12 @@ const UPSTREAM = [
   'data: {"index":0,"content":"","tokens":[],"id_slot":0,"stop":true,"model":"m.gguf","tokens_predicted":2,"tokens_evaluated":12,"prompt":"<s> Hello","truncated":false,"stop_type":"limit","stopping_word":"","tokens_cached":13,"timings":{"cache_n":8,"prompt_n":4,"prompt_ms":2.5,"predicted_n":2,"predicted_ms":0.4,"predicted_per_second":4576.6}}\n\n',
 ];
 
-// The shape llamafile 0.9 sends: slot_id, stopped_* flags, generation_settings.n_ctx, no stop_type.
+// As llamafile 0.9's server writes it (llama.cpp/server/server.cpp in Mozilla-Ocho/llamafile):
+// "data: " + nlohmann::json::dump(-1, ' ', false, replace) + "\n\n", keys in the sorted order of
+// nlohmann::json; slot_id, stopped_* flags, generation_settings.n_ctx, no stop_type, no keep-alives.
 const LLAMAFILE_09 = [
-  'data: {"content":" Once","stop":false,"slot_id":0,"multimodal":false}\n\n',
-  'data: {"content":" upon","stop":false,"slot_id":0,"multimodal":false}\n\n',
+  'data: {"content":" Once","multimodal":false,"slot_id":0,"stop":false}\n\n',
+  'data: {"content":" upon","multimodal":false,"slot_id":0,"stop":false}\n\n',
   'data: {"content":"","generation_settings":{"n_ctx":2048,"n_predict":-1},"model":"m.gguf","prompt":"Hello","slot_id":0,"stop":true,"stopped_eos":true,"stopped_limit":false,"stopped_word":false,"stopping_word":"","timings":{"predicted_ms":5.1,"predicted_n":2,"predicted_per_second":392.1,"prompt_ms":3.2,"prompt_n":12},"tokens_cached":14,"tokens_evaluated":12,"tokens_predicted":2,"truncated":true}\n\n',
 ];
 
@@ -80,9 +82,14 @@ describe('the /completion stream', () => {
   });
 
   it("turns llamafile 0.9's separate error line into an error", async () => {
-    const error = await collect(['data: {"content":"Hi","stop":false}\n\n', 'error: {"content":"slot unavailable"}\n\n']).catch((e: unknown) => e);
+    // Its send_error result is {"content": message}, written as its own "error: " line.
+    const tokensBefore: string[] = [];
+    const error = await (async () => {
+      for await (const event of completionEvents(body([LLAMAFILE_09[0], 'error: {"content":"slot unavailable"}\n\n']))) if (event.type === 'token') tokensBefore.push(event.content);
+    })().catch((e: unknown) => e);
+    expect(tokensBefore).toEqual([' Once']);
     expect(error).toBeInstanceOf(ServerError);
-    expect((error as ServerError).message).toBe('slot unavailable');
+    expect(error).toMatchObject({ kind: 'other', message: 'slot unavailable' });
   });
 
   it('reads an error line in the {code, message, type} form, keeping a context error a context error', async () => {
