@@ -2,7 +2,7 @@ import type { ChatMessage, ServerInfo } from '../server/client';
 import { ServerError } from '../server/errors';
 import { answerReserve, packPassages, passageRoom, worthCounting } from '../prompt/budget';
 import { formatPassage, PASSAGES_HEADING, passagesSection, stableOrder, type Passage } from '../prompt/passages';
-import { BUILTIN_TEMPLATES, guessTemplate, renderBuiltin, renderJinja, stopStringsFor, type BuiltinTemplateId } from '../prompt/templates';
+import { BUILTIN_TEMPLATES, guessTemplate, mergeSystemIntoFirstUser, renderBuiltin, renderJinja, stopStringsFor, type BuiltinTemplateId } from '../prompt/templates';
 import { utf8Length } from '../server/token-pieces';
 import type { ChatSettings } from './settings';
 
@@ -119,11 +119,15 @@ export class PromptBuilder {
       if (prompt !== null) return { prompt, stop: stopStringsFor(prompt), source: 'server', label: templateLabel('server') };
     }
     if (server.chatTemplate) {
-      try {
-        const prompt = renderJinja(server.chatTemplate, messages, server.eosToken);
-        return { prompt, stop: stopStringsFor(prompt), source: 'model', label: templateLabel('model') };
-      } catch {
-        // Falls through to a built-in template.
+      // Some templates refuse a system role (Gemma's and Mistral's raise_exception): the model's
+      // own template still serves, with the system text opening the first question.
+      for (const turns of [messages, mergeSystemIntoFirstUser(messages)]) {
+        try {
+          const prompt = renderJinja(server.chatTemplate, turns, server.eosToken);
+          return { prompt, stop: stopStringsFor(prompt), source: 'model', label: templateLabel('model') };
+        } catch {
+          // Falls through: merged, then a built-in template.
+        }
       }
     }
     const id = guessTemplate(server.model);

@@ -83,7 +83,8 @@ export function guessTemplate(modelName: string): BuiltinTemplateId {
   return 'chatml';
 }
 
-function mergeSystemIntoFirstUser(messages: ChatMessage[]): ChatMessage[] {
+/** For templates without a system role: the system text opens the first question. */
+export function mergeSystemIntoFirstUser(messages: ChatMessage[]): ChatMessage[] {
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
   const rest = messages.filter((m) => m.role !== 'system');
   if (!system) return rest;
