@@ -47,6 +47,8 @@ export type SendResult =
       runs: number[];
       /** The same interval from the page's Resource Timing, where the browser listed the request (a cross-check). */
       resourceTiming: (number | null)[];
+      /** Send to the first token of the answer in the page, per run (null where none came within 60 s). */
+      firstToken: (number | null)[];
     }
   | { kind: 'n/a'; library: LibraryStats; reason: string };
 
@@ -140,6 +142,7 @@ async function measureSend(page: Page, library: LibraryStats, questions: string[
   const newConversation = page.getByRole('button', { name: 'New conversation' });
   const times: number[] = [];
   const resourceTiming: (number | null)[] = [];
+  const firstToken: (number | null)[] = [];
   for (let run = 0; run < runs; run++) {
     // Each question starts a conversation of its own, so every run does the same work.
     if ((await newConversation.count()) > 0) await newConversation.click();
@@ -160,12 +163,18 @@ async function measureSend(page: Page, library: LibraryStats, questions: string[
     const clickAt = await page.evaluate(() => (window.__bench.sendClickAt === null ? null : performance.timeOrigin + window.__bench.sendClickAt));
     if (clickAt === null) return { kind: 'n/a', library, reason: 'the click on Send was not seen' };
     times.push(request.timing().startTime - clickAt);
+    // Timed by the page, like the click: the probe notes when the answer first holds text.
+    const tokenAt = await page
+      .waitForFunction(() => window.__bench.firstTokenAt !== null, null, { timeout: 60_000, polling: 50 })
+      .then(() => page.evaluate(() => performance.timeOrigin + (window.__bench.firstTokenAt ?? Number.NaN)))
+      .catch(() => null);
+    firstToken.push(tokenAt === null ? null : tokenAt - clickAt);
     if ((await stop.count()) > 0) await stop.click().catch(() => undefined);
     await send.waitFor({ timeout: 120_000 });
     const starts = await page.evaluate(() => window.__bench.completionStarts.map((s) => performance.timeOrigin + s));
     resourceTiming.push(starts.length > 0 ? starts[0] - clickAt : null);
   }
-  return { kind: 'measured', library, runs: times, resourceTiming };
+  return { kind: 'measured', library, runs: times, resourceTiming, firstToken };
 }
 
 export async function libraryPhase(options: LibraryPhaseOptions): Promise<LibraryPhaseResult> {

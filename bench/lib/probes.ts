@@ -22,6 +22,11 @@ export interface BenchProbes {
   sendClickAt: number | null;
   /** Start times of requests to /completion, from Resource Timing. */
   completionStarts: number[];
+  /**
+   * When the answer begun by the last click on Send first held text: the moment the page put
+   * the first streamed token into the DOM (the next paint shows it).
+   */
+  firstTokenAt: number | null;
   /** When the first search result appeared after a navigation with an automatic search set. */
   searchableAt: number | null;
   /**
@@ -47,6 +52,7 @@ export const PROBES_SCRIPT = `(() => {
     filesAt: null,
     sendClickAt: null,
     completionStarts: [],
+    firstTokenAt: null,
     searchableAt: null,
     waitReady: null,
   };
@@ -72,7 +78,23 @@ export const PROBES_SCRIPT = `(() => {
     const button = event.target instanceof Element ? event.target.closest('button') : null;
     if (!button) return;
     const name = (button.getAttribute('aria-label') || button.textContent || '').trim();
-    if (name === 'Send') bench.sendClickAt = event.timeStamp;
+    if (name !== 'Send') return;
+    bench.sendClickAt = event.timeStamp;
+    bench.firstTokenAt = null;
+    // The answer's text group is the last one named "Answer text" (each run starts a new
+    // conversation); text as well as elements are watched, only until the first token.
+    const answered = () => {
+      const groups = document.querySelectorAll('[aria-label="Answer text"]');
+      const last = groups[groups.length - 1];
+      return last !== undefined && (last.textContent || '').length > 0;
+    };
+    const watcher = new MutationObserver(() => {
+      if (bench.firstTokenAt === null && answered()) {
+        bench.firstTokenAt = performance.now();
+        watcher.disconnect();
+      }
+    });
+    watcher.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
   }, true);
 
   bench.waitReady = (count) => new Promise((resolve, reject) => {
