@@ -148,6 +148,45 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     expect(await answerText.innerText()).toBe(kept);
   });
 
+  it('keeps what arrived when the server reports a failure inside the stream, and says why', async () => {
+    const { page } = await openApp(browser, `${proxy.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await setAnswerLength(page, 400);
+    proxy.streamError = 'the model ran out of memory';
+    try {
+      await ask(page, 'Tell me a story about the sea');
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByRole('alert').filter({ hasText: 'This answer was cut off: the model ran out of memory.' }).waitFor();
+      await log.getByRole('button', { name: 'Retry' }).waitFor();
+      await expect.poll(() => slotsIdle(server.url)).toBe(true);
+    } finally {
+      proxy.streamError = null;
+    }
+  });
+
+  it.runIf(generation === '0.9')('asks for the API key that 0.9 wants on /completion (a plain-text 401), then answers with it', async () => {
+    proxy.apiKey = 'sk-09';
+    try {
+      const { page } = await openApp(browser, `${proxy.url}/`);
+      // 0.9 checks the key on /completion only: the status cannot know.
+      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      await setAnswerLength(page, 16);
+      await ask(page, 'What is a tide pool?');
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByRole('alert').filter({ hasText: 'No answer: the server needs an API key (set it in Settings), or the key is wrong.' }).waitFor();
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Settings' });
+      await dialog.getByLabel(/^API key/).fill('sk-09');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await log.getByRole('button', { name: 'Retry' }).click();
+      await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+      expect(await log.getByRole('alert').count()).toBe(0);
+    } finally {
+      proxy.apiKey = null;
+    }
+  });
+
   it('retries with fewer passages when the server says the prompt overflowed, and says so', async () => {
     const { page } = await openApp(browser, `${proxy.url}/`);
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf()), pdfFile(COMPOSTING.fileName, await compostingPdf()), pdfFile('ledger.pdf', await ledgerPdf(8))]);

@@ -16,12 +16,14 @@ import type { AddressInfo } from 'node:net';
  *   0.9 cuts it, where llama-server refuses it with a 400.
  *
  * The model still runs in llama-server: generation, tokenizing and cancelling are real.
- * Two things can be changed while it runs, for tests of what a real model and server do but
- * the generated test model does not:
+ * Some things can be changed while it runs, for tests of what a real model and server do but
+ * the generated test model and a healthy server do not:
  * - `claimContext`: the context size /props reports, larger than the server's own, so the page
  *   sends a prompt that overflows, and the server (or the 0.9 emulation) reacts as it does;
  * - `citations`: text written into the answer's stream before the model's first token, so an
- *   answer cites passages as [n] the way an instructed model does.
+ *   answer cites passages as [n] the way an instructed model does;
+ * - `streamError`: a failure reported inside the stream once text has gone out;
+ * - `apiKey` (0.9): the key its --api-key would ask for on /completion.
  */
 
 export type Generation = '0.9' | '0.10';
@@ -31,6 +33,10 @@ export interface LlamafileProxy {
   generation: Generation;
   claimContext: number | null;
   citations: string | null;
+  /** A failure the server reports inside the stream once some text has gone out, in the generation's way. */
+  streamError: string | null;
+  /** An API key 0.9 asks for on /completion (its --api-key); it answers 401 "Unauthorized" without it. */
+  apiKey: string | null;
   /** The JSON bodies of every /completion request, in order. */
   completions: Record<string, unknown>[];
   close(): Promise<void>;
@@ -108,7 +114,7 @@ function finalChunk09(chunk: Record<string, unknown>, truncated: boolean, nCtx: 
 
 export async function startLlamafileProxy(upstreamUrl: string, generation: Generation, options: LlamafileProxyOptions = {}): Promise<LlamafileProxy> {
   const target = new URL(upstreamUrl);
-  const proxy: LlamafileProxy = { url: '', generation, claimContext: null, citations: null, completions: [], close: () => Promise.resolve() };
+  const proxy: LlamafileProxy = { url: '', generation, claimContext: null, citations: null, streamError: null, apiKey: null, completions: [], close: () => Promise.resolve() };
 
   const call = (method: string, path: string, headers: IncomingHttpHeaders, body?: Buffer): Promise<Upstream> =>
     new Promise((resolve, reject) => {
@@ -169,12 +175,24 @@ export async function startLlamafileProxy(upstreamUrl: string, generation: Gener
         res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
         let citationsSent = proxy.citations === null;
         let pending = '';
+        let visible = 0;
+        let failed = false;
         answer.setEncoding('utf8');
         answer.on('data', (data: string) => {
+          if (failed) return;
           pending += data;
           const lines = pending.split('\n');
           pending = lines.pop() ?? '';
           for (const line of lines) {
+            if (proxy.streamError !== null && visible > 0) {
+              // 0.9 writes the failure as its own line and ends; llama-server as a data line.
+              failed = true;
+              const message = proxy.streamError;
+              res.end(generation === '0.9' ? `error: ${JSON.stringify({ content: message })}\n\n` : `data: ${JSON.stringify({ error: { code: 500, message, type: 'server_error' } })}\n\n`);
+              answer.destroy();
+              return;
+            }
+            if (line.startsWith('data: ')) visible += String((JSON.parse(line.slice(6)) as { content?: unknown }).content ?? '').trim().length;
             if (!line.startsWith('data: ')) {
               // 0.9 sends no keep-alive comments; blank lines separate events and are written with them.
               if (generation === '0.10' && line.length > 0) res.write(`${line}\n`);
@@ -197,7 +215,9 @@ export async function startLlamafileProxy(upstreamUrl: string, generation: Gener
             res.write(`data: ${JSON.stringify(rewritten)}\n\n`);
           }
         });
-        answer.on('end', () => res.end());
+        answer.on('end', () => {
+          if (!failed) res.end();
+        });
       },
     );
     outgoing.on('error', () => res.destroy());
@@ -253,6 +273,10 @@ export async function startLlamafileProxy(upstreamUrl: string, generation: Gener
         return;
       }
       proxy.completions.push(body);
+      if (generation === '0.9' && proxy.apiKey !== null && req.headers.authorization !== `Bearer ${proxy.apiKey}`) {
+        sendText(res, 401, OVERWRITTEN[401]);
+        return;
+      }
       const props = await upstreamProps(req.headers);
       const nCtx = props.default_generation_settings.n_ctx;
       const model = options.modelName ?? props.model_path;
