@@ -6,6 +6,7 @@ import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
 import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { startLlamafileProxy, type Generation, type LlamafileProxy } from '../support/llamafile-proxy';
+import { singleFilePage } from '../support/saved-pages';
 
 /**
  * The chat against both server generations in people's hands: llamafile 0.10 (upstream
@@ -128,6 +129,33 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     await answerText.getByRole('link', { name: `Source 1: ${title}, page ${page_}` }).waitFor();
     expect(await log.innerText()).toMatch(/40 tokens answered/);
     expect(errors).toEqual([]);
+  });
+
+  it.runIf(generation === '0.10')('a citation of a saved web page opens its section with the passage marked', async () => {
+    const { page } = await openApp(browser, `${proxy.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await addFiles(page, [{ name: 'otters.html', mimeType: 'text/html', buffer: Buffer.from(singleFilePage()) }]);
+    await libraryItem(page, 'otters.html').filter({ hasText: 'Ready' }).waitFor();
+    await setAnswerLength(page, 16);
+    proxy.citations = 'In holts [1]. ';
+    try {
+      const body = await ask(page, 'Where do otters den?');
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+      const label = (await log.getByRole('list', { name: 'Sources' }).getByRole('link').first().getAttribute('aria-label')) ?? '';
+      const [, title, section] = /^Source 1: (.+), section (\d+)$/.exec(label) ?? [];
+      expect(title).toBeTruthy();
+      await log.getByRole('group', { name: 'Answer text' }).getByRole('link', { name: label }).click();
+      const viewer = page.getByRole('dialog', { name: title });
+      const marked = viewer.locator('role=mark');
+      await expect.poll(() => marked.count()).toBeGreaterThan(0);
+      const cited = /^\[1\] "[^\n]*\n([\s\S]*?)(?:\n\n\[2\] "|<\|)/m.exec(body.prompt)?.[1] ?? '';
+      const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+      for (const run of await marked.allInnerTexts()) expect(squash(cited)).toContain(squash(run));
+      expect(await viewer.getByText(new RegExp(`Section ${section}\\b`)).count()).toBeGreaterThan(0);
+    } finally {
+      proxy.citations = null;
+    }
   });
 
   it('stops at once: the answer keeps what arrived and the server slot goes idle', async () => {
