@@ -28,6 +28,9 @@ import type { AddressInfo } from 'node:net';
 
 export type Generation = '0.9' | '0.10';
 
+// Every request to llama-server goes on a connection of its own (agent: false): Node's default
+// agent keeps connections alive and may reuse one the server has just closed ("socket hang up").
+
 export interface LlamafileProxy {
   url: string;
   generation: Generation;
@@ -122,7 +125,7 @@ export async function startLlamafileProxy(upstreamUrl: string, generation: Gener
       const sent: Record<string, string> = { 'content-type': 'application/json' };
       if (headers.authorization) sent.authorization = headers.authorization;
       if (body) sent['content-length'] = String(body.length);
-      const outgoing = request({ host: target.hostname, port: target.port, path, method, headers: sent }, (answer) => {
+      const outgoing = request({ host: target.hostname, port: target.port, path, method, headers: sent, agent: false }, (answer) => {
         const parts: Buffer[] = [];
         answer.on('data', (part: Buffer) => parts.push(part));
         answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(parts) }));
@@ -139,7 +142,7 @@ export async function startLlamafileProxy(upstreamUrl: string, generation: Gener
 
   const pipe = (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
     const headers = body ? { ...req.headers, 'content-length': String(body.length) } : req.headers;
-    const outgoing = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers }, (answer) => {
+    const outgoing = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       res.on('close', () => answer.destroy());
       answer.pipe(res);
@@ -156,7 +159,7 @@ export async function startLlamafileProxy(upstreamUrl: string, generation: Gener
   const streamCompletion = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, truncated: boolean, nCtx: number, model: string) => {
     const payload = Buffer.from(JSON.stringify(body));
     const outgoing = request(
-      { host: target.hostname, port: target.port, path: '/completion', method: 'POST', headers: { ...req.headers, 'content-length': String(payload.length) } },
+      { host: target.hostname, port: target.port, path: '/completion', method: 'POST', headers: { ...req.headers, 'content-length': String(payload.length) }, agent: false },
       (answer) => {
         res.on('close', () => answer.destroy());
         const status = answer.statusCode ?? 502;
