@@ -21,9 +21,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
   const proxy: FaultProxy = { url: '', fault: 'none', delayMs: 0, close: () => Promise.resolve() };
 
+  // A connection of its own per request (agent: false): a kept-alive one the server has just closed fails with "socket hang up".
   const forward = (req: IncomingMessage, res: ServerResponse, body?: Buffer) => {
     const headers = body ? { ...req.headers, 'content-length': String(body.length) } : req.headers;
-    const outgoing = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers }, (answer) => {
+    const outgoing = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       // A page that hangs up must reach the server, as it would without a proxy.
       res.on('close', () => answer.destroy());
