@@ -1,13 +1,18 @@
 import { open } from 'node:fs/promises';
 
-/** True when the file starts with GGUF's magic bytes. */
-export async function isGguf(path: string): Promise<boolean> {
+/** True when the file's first bytes are `magic` (latin1). */
+export async function startsWith(path: string, magic: string): Promise<boolean> {
   const file = await open(path, 'r');
   try {
-    const magic = Buffer.alloc(4);
-    const { bytesRead } = await file.read(magic, 0, 4, 0);
-    return bytesRead === 4 && magic.toString('latin1') === 'GGUF';
+    const head = Buffer.alloc(magic.length);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return bytesRead === head.length && head.toString('latin1') === magic;
   } finally {
     await file.close();
   }
+}
+
+/** True when the file starts with GGUF's magic bytes. */
+export function isGguf(path: string): Promise<boolean> {
+  return startsWith(path, 'GGUF');
 }

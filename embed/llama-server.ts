@@ -41,6 +41,28 @@ export function findLlamaServer(): string | null {
   return isExecutableFile(cached) ? cached : null;
 }
 
+/** Where to get llama-server where the setup script cannot install it (Debian x86_64 only). */
+export const LLAMA_SERVER_ELSEWHERE = [
+  'Get llama-server from llama.cpp and put it on the PATH (or set MEMORY_CACHE_LLAMA_SERVER to it):',
+  '  macOS: brew install llama.cpp',
+  '  Windows: winget install llama.cpp, or a release build of llama.cpp (llama-*-bin-win-*.zip)',
+  '  Linux: your distribution\'s llama.cpp package, or a release build of llama.cpp',
+  'Or run a llamafile instead: npm start -- --llamafile FILE',
+].join('\n');
+
+/**
+ * Installs llama-server with embed/setup-llama-server.sh (its progress on stderr) and returns
+ * it, or null when the script failed (it says why).
+ */
+export function installLlamaServer(log: (message: string) => void = console.log): Promise<string | null> {
+  log('No llama-server found: installing one into .cache/ with embed/setup-llama-server.sh (once; about 50 MB)…');
+  return new Promise((resolveInstall) => {
+    const child = spawn('bash', [join(repoRoot, 'embed/setup-llama-server.sh')], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('error', () => resolveInstall(null));
+    child.once('exit', (code) => resolveInstall(code === 0 ? findLlamaServer() : null));
+  });
+}
+
 export interface LlamaServerOptions {
   binary?: string;
   /** What the messages call it ("llama-server", "the llamafile"). */

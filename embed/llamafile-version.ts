@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { isGguf, startsWith } from './gguf';
+import { openZip } from './zip-entries';
 
 /**
  * Which generation of llamafile a file is, from what it prints for `--version`
@@ -44,4 +46,28 @@ export function readLlamafileVersion(path: string): Promise<LlamafileVersion> {
       resolveVersion(version);
     });
   });
+}
+
+/**
+ * Why the file is plainly not a llamafile, for the two mistakes people make: a GGUF model
+ * (what a llamafile holds), or llamafile's release zip (which holds the llamafile, in bin/).
+ * Null when it may be one.
+ */
+export async function notALlamafile(path: string, modelHint: string): Promise<string | null> {
+  if (await isGguf(path)) return `${path} is a GGUF model, not a llamafile: ${modelHint}`;
+  // A llamafile starts with its program; a file that starts with a zip entry is a plain zip.
+  if (!(await startsWith(path, 'PK\x03\x04'))) return null;
+  let names: string[] = [];
+  try {
+    const zip = await openZip(path);
+    names = [...zip.entries.keys()];
+    zip.close();
+  } catch {
+    // A damaged zip: not a llamafile either.
+  }
+  const inside = names.find((name) => /(^|\/)bin\/llamafile$/.test(name));
+  if (inside) {
+    return `${path} is llamafile's release zip, not a llamafile. Unpack it: the llamafile is ${inside} inside (it holds no model: add one with --model).`;
+  }
+  return `${path} is a plain zip archive, not a llamafile: there is no program in front of it.`;
 }

@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { buildAppIfStale, distDir } from './build-app';
 import { isGguf } from './gguf';
-import { findLlamaServer, startLlamaServer, type LlamaServer } from './llama-server';
-import { llamafileServerArgs, readLlamafileVersion } from './llamafile-version';
+import { findLlamaServer, installLlamaServer, LLAMA_SERVER_ELSEWHERE, startLlamaServer, type LlamaServer } from './llama-server';
+import { llamafileServerArgs, notALlamafile, readLlamafileVersion } from './llamafile-version';
 import { openBrowser } from './open-browser';
 import { serveStatic } from './static-server';
 import { userPath } from './user-paths';
@@ -19,9 +19,10 @@ const USAGE = `Usage: npm start -- [--llamafile FILE | --model FILE.gguf | --ser
 
   --llamafile FILE  run this llamafile as the server; it serves the app from dist/
                     (with --model, that model instead of the one inside it)
-  --model FILE      run llama-server with this GGUF model (also MEMORY_CACHE_MODEL).
-                    llama-server is taken from MEMORY_CACHE_LLAMA_SERVER, the PATH, or
-                    'bash embed/setup-llama-server.sh'
+  --model FILE      run llama-server with this GGUF model (MEMORY_CACHE_MODEL gives one
+                    when none of these three options is given). llama-server is taken
+                    from MEMORY_CACHE_LLAMA_SERVER, the PATH, or .cache/, where it is
+                    installed on first use (embed/setup-llama-server.sh)
   --server URL      serve the app here and pass its model-server requests to URL
                     (a llamafile or llama-server you started yourself)
   (none of these)   serve the app alone: library and search work, chat needs a model
@@ -32,6 +33,7 @@ const USAGE = `Usage: npm start -- [--llamafile FILE | --model FILE.gguf | --ser
 
 // Loading a large model, or a llamafile's first run on a GPU, can take minutes.
 const MODEL_START_TIMEOUT_MS = 30 * 60_000;
+const PROGRESS_INTERVAL_MS = 10_000;
 
 function fail(message: string): never {
   console.error(message);
@@ -43,9 +45,9 @@ function parseCommandLine() {
     return parseArgs({
       options: {
         llamafile: { type: 'string' },
-        model: { type: 'string', default: process.env.MEMORY_CACHE_MODEL || undefined },
+        model: { type: 'string' },
         server: { type: 'string' },
-        port: { type: 'string', default: process.env.PORT ?? '8080' },
+        port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         gpu: { type: 'boolean', default: false },
         'no-open': { type: 'boolean', default: false },
@@ -69,7 +71,10 @@ const host = values.host;
 if (values.server && (values.model || values.llamafile)) fail('--server uses a model server that is already running: leave out --model and --llamafile.');
 
 const llamafile = values.llamafile ? userPath(values.llamafile) : undefined;
-const model = values.model ? userPath(values.model) : undefined;
+// The variable stands for --model alone: a server already running, or a llamafile with its
+// own model, is what the person asked for.
+const modelArg = values.model ?? (values.server || values.llamafile ? undefined : process.env.MEMORY_CACHE_MODEL || undefined);
+const model = modelArg ? userPath(modelArg) : undefined;
 let upstream: URL | undefined;
 if (values.server) {
   try {
@@ -79,7 +84,11 @@ if (values.server) {
   }
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') fail(`--server needs an http:// or https:// URL, not ${values.server}`);
 }
-if (llamafile && !(existsSync(llamafile) && statSync(llamafile).isFile())) fail(`No llamafile at ${llamafile}`);
+if (llamafile) {
+  if (!(existsSync(llamafile) && statSync(llamafile).isFile())) fail(`No llamafile at ${llamafile}`);
+  const why = await notALlamafile(llamafile, `npm start -- --model ${JSON.stringify(llamafile)}`);
+  if (why) fail(why);
+}
 if (model) {
   if (!(existsSync(model) && statSync(model).isFile())) fail(`No model file at ${model}`);
   if (!(await isGguf(model))) fail(`${model} is not a GGUF model file (it does not start with "GGUF").`);
@@ -114,6 +123,13 @@ function ready(description: string): void {
 async function runModelServer(options: Parameters<typeof startLlamaServer>[0], description: string): Promise<void> {
   const label = options.label ?? 'llama-server';
   console.log(`Starting ${label}${model ? ` with ${model}` : ''}…`);
+  // A large model can take minutes to load: say now and then what the server is doing.
+  let lastLine = '';
+  const startedAt = Date.now();
+  const progress = setInterval(() => {
+    const seconds = Math.round((Date.now() - startedAt) / 1000);
+    console.log(`Still starting (${seconds} s)${lastLine ? `: ${lastLine.trim().slice(0, 160)}` : ''}`);
+  }, PROGRESS_INTERVAL_MS);
   let server: LlamaServer;
   try {
     server = await startLlamaServer({
@@ -123,9 +139,14 @@ async function runModelServer(options: Parameters<typeof startLlamaServer>[0], d
       threads: null,
       startTimeoutMs: MODEL_START_TIMEOUT_MS,
       extraArgs: values.gpu ? ['-ngl', '999'] : [],
+      log: (line) => {
+        if (line.trim()) lastLine = line;
+      },
       ...options,
     });
+    clearInterval(progress);
   } catch (error) {
+    clearInterval(progress);
     const message = error instanceof Error ? error.message : String(error);
     fail(/cannot use .* EADDRINUSE/.test(message) ? `Port ${port} on ${host} is in use: choose another with --port.` : `${label} did not start.\n${message}`);
   }
@@ -182,13 +203,8 @@ if (llamafile) {
     `from ${llamafile}${version.version ? ` (llamafile ${version.version})` : ''}`,
   );
 } else if (model) {
-  const binary = findLlamaServer();
-  if (!binary) {
-    fail(
-      'No llama-server found. Install one with: bash embed/setup-llama-server.sh\n' +
-        '(or put llama-server on the PATH, or run a llamafile: npm start -- --llamafile FILE)',
-    );
-  }
+  const binary = findLlamaServer() ?? (await installLlamaServer());
+  if (!binary) fail(`No llama-server, and embed/setup-llama-server.sh could not install one (see above).\n${LLAMA_SERVER_ELSEWHERE}`);
   await runModelServer({ binary, model }, `with ${model}`);
 } else if (upstream) {
   await checkUpstream(upstream);

@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findLlamaServer } from '../embed/llama-server';
+import { findLlamaServer, installLlamaServer } from '../embed/llama-server';
 import { chromiumPath } from './support/chromium';
 
 /**
@@ -19,18 +19,6 @@ function run(command: string, args: string[]): boolean {
   return result.status === 0;
 }
 
-function ensureLlamaServer(): string | null {
-  const found = findLlamaServer();
-  if (found) return found;
-  console.log('No llama-server found: installing one with embed/setup-llama-server.sh …');
-  try {
-    execFileSync('bash', [join(root, 'embed/setup-llama-server.sh')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  } catch {
-    return null;
-  }
-  return findLlamaServer();
-}
-
 if (!run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings'])) process.exit(1);
 if (!run('npx', ['vite', 'build', '--logLevel', 'warn'])) process.exit(1);
 
@@ -41,9 +29,10 @@ const tools: [string, string[], string][] = [
   ['gs', ['--version'], 'Ghostscript, which makes scanned test PDFs (install: sudo apt-get install ghostscript)'],
   ['zip', ['-v'], "Info-ZIP's zip, which makes stand-in llamafiles (install: sudo apt-get install zip)"],
   ['unzip', ['-v'], "Info-ZIP's unzip, which checks what npm run embed writes (install: sudo apt-get install unzip)"],
+  ['python3', ['--version'], "Python 3, which runs the stand-in of llamafile's zipalign (install: sudo apt-get install python3)"],
 ];
 for (const [command, args, what] of tools) if (spawnSync(command, args).status !== 0) missing.push(what);
-if (!ensureLlamaServer()) missing.push('llama-server (install: bash embed/setup-llama-server.sh)');
+if (!(findLlamaServer() ?? (await installLlamaServer()))) missing.push('llama-server (install: bash embed/setup-llama-server.sh)');
 if (missing.length > 0 && inCI) {
   console.error(`CI needs every test dependency, and these are missing: ${missing.join('; ')}`);
   process.exit(1);

@@ -1,14 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { findLlamaServer, startLlamaServer } from '../../embed/llama-server';
 import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
-import { writeFakeLlamafile, type FakeVersion } from '../support/fake-llamafile';
-import { commandLine, descendants, freePort, isGone, startProcess, type Running } from '../support/processes';
+import { openedBrowser, writeFakeLlamafile, type FakeVersion } from '../support/fake-llamafile';
+import { commandLine, descendants, freePort, isGone, runProcess, startProcess, type Running } from '../support/processes';
 
 /**
  * `npm start` in every setup this machine can run: a GGUF model (real llama-server), a model
@@ -50,9 +51,12 @@ interface Started {
 }
 
 /** `npm start -- ARGS --port P --no-open`, waiting until it says where it runs. */
-async function start(args: string[]): Promise<Started> {
+async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const port = await freePort();
-  const running = startProcess(join(root, 'node_modules/.bin/tsx'), ['embed/start.ts', ...args, '--port', String(port), '--no-open'], { cwd: root });
+  const running = startProcess(join(root, 'node_modules/.bin/tsx'), ['embed/start.ts', ...args, '--port', String(port), '--no-open'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   started.push(running);
   const url = `http://127.0.0.1:${port}/`;
   let ended = false;
@@ -94,6 +98,11 @@ describe('npm start', () => {
 
     const { page } = await openApp(browser, app.url);
     await expect.poll(() => page.getByRole('status').innerText()).toContain('No model server connected');
+    // The page says how to connect one, in the words a person types.
+    const explanation = page.getByText('Chat needs a model server');
+    for (const way of ['npm start -- --llamafile FILE', 'npm start -- --model FILE.gguf', 'npm start -- --server URL', 'Run a llamafile']) {
+      expect(await explanation.innerText()).toContain(way);
+    }
     await addFiles(page, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
     await libraryItem(page, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
     await page.getByRole('searchbox', { name: 'Search your library' }).fill('spring tide');
@@ -115,8 +124,8 @@ describe('npm start', () => {
     await ctrlC(app);
   });
 
-  it('with --server URL: serves the app and passes the server routes on, streaming', async () => {
-    const app = await start(['--server', appUrl]);
+  it('with --server URL: serves the app and passes the server routes on, streaming (MEMORY_CACHE_MODEL set does not stand in its way)', async () => {
+    const app = await start(['--server', appUrl], { MEMORY_CACHE_MODEL: modelPath });
     await expectPage(app.url);
     const health = await fetch(`${app.url}health`);
     expect(health.status).toBe(200);
@@ -181,13 +190,22 @@ describe('npm start', () => {
   for (const version of ['0.9.3', '0.10.0'] as FakeVersion[]) {
     it(`with --llamafile (${version}): runs it as a server for dist/, with the arguments that version needs`, async () => {
       const llamafile = join(work, `model-${version}.llamafile`);
+      // The newer one also loads slowly, as a large model does: the terminal says how it goes.
+      const slow = version === '0.10.0';
       writeFakeLlamafile(llamafile, {
         version,
         llamaServer: findLlamaServer() as string,
         files: { '.args': '-m\ntest-model.gguf\n...\n', 'test-model.gguf': readFileSync(modelPath) },
+        startDelaySeconds: slow ? 12 : 0,
       });
-      const app = await start(['--llamafile', llamafile]);
+      const other = join(work, 'other.gguf');
+      copyFileSync(modelPath, other);
+      // MEMORY_CACHE_MODEL stands for --model alone: the llamafile keeps its own model.
+      const app = await start(['--llamafile', llamafile], { MEMORY_CACHE_MODEL: other });
       expect(app.running.output()).toContain(`(llamafile ${version})`);
+      expect(serverCommandLine(app)).not.toContain(other);
+      expect(openedBrowser(llamafile)).toBe(false);
+      if (slow) expect(app.running.output()).toMatch(/Still starting \(1\d s\): llama_model_loader: loading the model \(fake/);
       await expectPage(app.url);
       expect((await fetch(`${app.url}health`)).status).toBe(200);
       // The stand-in refuses the arguments its version would refuse, so it serving at all
@@ -196,6 +214,20 @@ describe('npm start', () => {
       await ctrlC(app);
     });
   }
+
+  it('refuses a GGUF model or llamafile\u2019s release zip given as the llamafile, saying what to do instead', async () => {
+    const run = (file: string) => runProcess(join(root, 'node_modules/.bin/tsx'), ['embed/start.ts', '--llamafile', file, '--no-open'], { cwd: root });
+    const asGguf = await run(modelPath);
+    expect(asGguf.code).toBe(1);
+    expect(asGguf.output).toContain(`${modelPath} is a GGUF model, not a llamafile: npm start -- --model`);
+    const release = join(work, 'llamafile-0.9.3.zip');
+    mkdirSync(join(work, 'release/llamafile-0.9.3/bin'), { recursive: true });
+    writeFileSync(join(work, 'release/llamafile-0.9.3/bin/llamafile'), '#!/bin/sh\n');
+    execFileSync('zip', ['-q', '-r', release, 'llamafile-0.9.3'], { cwd: join(work, 'release') });
+    const asZip = await run(release);
+    expect(asZip.code).toBe(1);
+    expect(asZip.output).toContain("is llamafile's release zip, not a llamafile. Unpack it: the llamafile is llamafile-0.9.3/bin/llamafile inside");
+  });
 
   it('reports a model server that fails to start, with its last lines', async () => {
     const broken = join(work, 'broken.gguf');
@@ -206,5 +238,154 @@ describe('npm start', () => {
     expect(await running.exited).toBe(1);
     expect(running.output()).toContain('llama-server did not start');
     expect(running.output()).toMatch(/failed to load model/);
+  });
+});
+
+/** Processes whose process group is `pgid`, from /proc (Linux). */
+function groupMembers(pgid: number): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') found.push(Number(name));
+    } catch {
+      // It ended while we looked.
+    }
+  }
+  return found;
+}
+
+/**
+ * What a person does on a fresh clone: `npm start` (or `npm run dev`) through npm, with no
+ * node_modules/, no dist/ and no llama-server, paths typed relative to where they stand, and
+ * Ctrl-C from the terminal, which signals the whole process group (npm, its shell, tsx, node,
+ * the model server), not one process.
+ */
+describe('npm start on a fresh clone, through npm', () => {
+  let clone: string;
+  let cloneEnv: NodeJS.ProcessEnv;
+  const groups: number[] = [];
+
+  beforeAll(() => {
+    clone = join(work, 'clone');
+    // The files a clone has: tracked ones, and new ones not ignored (a symlinked node_modules is neither).
+    const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter((file) => file && file !== 'node_modules' && !file.startsWith('.cache/') && existsSync(join(root, file)));
+    for (const file of files) cpSync(join(root, file), join(clone, file));
+    const path = (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((dir) => !existsSync(join(dir, 'llama-server')) && !dir.startsWith(join(root, 'node_modules')))
+      .join(delimiter);
+    cloneEnv = Object.fromEntries(
+      Object.entries({ ...process.env, PATH: path }).filter(([key]) => !/^(npm_|INIT_CWD$|MEMORY_CACHE_|NODE_ENV$)/i.test(key)),
+    );
+  });
+
+  afterEach(() => {
+    for (const pgid of groups.splice(0)) {
+      for (const pid of groupMembers(pgid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  /** `npm ARGS` in `cwd` (a folder of the clone), until it prints `ready`. */
+  async function npm(args: string[], cwd: string, ready: (output: string) => boolean): Promise<Running> {
+    const running = startProcess('npm', args, { cwd, env: cloneEnv, detached: true });
+    groups.push(running.child.pid as number);
+    let ended = false;
+    void running.exited.then(() => (ended = true));
+    await expect.poll(() => ended || ready(running.output()), { timeout: 240_000, interval: 250 }).toBe(true);
+    expect(ended, running.output()).toBe(false);
+    return running;
+  }
+
+  async function start(args: string[], cwd = clone): Promise<Started> {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/`;
+    const running = await npm(['start', '--', ...args, '--port', String(port), '--no-open'], cwd, (output) => output.includes(`running at ${url}`));
+    return { url, running };
+  }
+
+  /** Ctrl-C in the terminal: SIGINT to the whole group; then nothing of it may be left. */
+  async function ctrlC({ url, running }: Started): Promise<void> {
+    const pgid = running.child.pid as number;
+    expect(groupMembers(pgid).length).toBeGreaterThan(1);
+    process.kill(-pgid, 'SIGINT');
+    await running.exited;
+    await expect.poll(() => groupMembers(pgid), { timeout: 10_000 }).toEqual([]);
+    expect(running.output()).not.toMatch(/\berror\b/i);
+    await expect(fetch(url)).rejects.toThrow();
+  }
+
+  async function expectClonePage(url: string): Promise<void> {
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(Buffer.from(await page.arrayBuffer()).equals(readFileSync(join(clone, 'dist/index.html')))).toBe(true);
+  }
+
+  it('without a model: installs the npm packages, builds the app, serves it, and stops on Ctrl-C', { timeout: 300_000 }, async () => {
+    expect(existsSync(join(clone, 'node_modules'))).toBe(false);
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    const app = await start([]);
+    expect(app.running.output()).toContain('Installing npm packages (first run)');
+    expect(app.running.output()).toContain('Building the app');
+    await expectClonePage(app.url);
+    expect((await fetch(`${app.url}health`)).status).toBe(404);
+    await ctrlC(app);
+  });
+
+  it('with --model, a path relative to where npm runs: installs llama-server first, then serves the app through it', { timeout: 300_000 }, async () => {
+    mkdirSync(join(work, 'models'), { recursive: true });
+    copyFileSync(modelPath, join(work, 'models', 'test model.gguf'));
+    // Run from a subfolder: npm starts the script in the package folder, the path is the person's.
+    const app = await start(['--model', '../../models/test model.gguf'], join(clone, 'web'));
+    expect(app.running.output()).toContain('No llama-server found: installing one');
+    expect(existsSync(join(clone, '.cache/llama-server/bin/llama-server'))).toBe(true);
+    await expectClonePage(app.url);
+    expect((await fetch(`${app.url}health`)).status).toBe(200);
+    const server = groupMembers(app.running.child.pid as number).find((pid) => commandLine(pid).some((arg) => arg.endsWith('/llama-server')));
+    expect(commandLine(server as number).join(' ')).toContain(`-m ${join(work, 'models', 'test model.gguf')}`);
+    await ctrlC(app);
+  });
+
+  it('with --server URL: serves the app and passes the server routes on', { timeout: 120_000 }, async () => {
+    const app = await start(['--server', appUrl]);
+    await expectClonePage(app.url);
+    expect(await (await fetch(`${app.url}health`)).json()).toEqual({ status: 'ok' });
+    await ctrlC(app);
+    expect((await fetch(`${appUrl}health`)).status).toBe(200);
+  });
+
+  it('with --llamafile (0.9, relative path): runs it as a server that opens no browser', { timeout: 120_000 }, async () => {
+    const llamafile = join(work, 'fresh-0.9.llamafile');
+    writeFakeLlamafile(llamafile, {
+      version: '0.9.3',
+      llamaServer: findLlamaServer() as string,
+      files: { '.args': '-m\ntest-model.gguf\n...\n', 'test-model.gguf': readFileSync(modelPath) },
+    });
+    const app = await start(['--llamafile', '../fresh-0.9.llamafile']);
+    expect(app.running.output()).toContain('(llamafile 0.9.3)');
+    await expectClonePage(app.url);
+    expect((await fetch(`${app.url}health`)).status).toBe(200);
+    expect(openedBrowser(llamafile)).toBe(false);
+    await ctrlC(app);
+  });
+
+  it('npm run dev: Vite serves the app and passes the server routes to MEMORY_CACHE_SERVER', { timeout: 120_000 }, async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/`;
+    cloneEnv.MEMORY_CACHE_SERVER = appUrl.replace(/\/$/, '');
+    try {
+      const running = await npm(['run', 'dev', '--', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], clone, (output) => output.includes(`Local:   ${url}`));
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('/@vite/client');
+      expect(await (await fetch(`${url}health`)).json()).toEqual({ status: 'ok' });
+      await ctrlC({ url, running });
+    } finally {
+      delete cloneEnv.MEMORY_CACHE_SERVER;
+    }
   });
 });

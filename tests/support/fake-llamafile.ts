@@ -9,17 +9,20 @@
 //   0.10: words, `#` comments), putting the command line where `...` is (or at the end);
 // - `/zip/NAME` names a file in its zip; `-m NAME` finds NAME in the zip, as llamafile does;
 // - 0.9 picks its mode from the command line alone: without `--server` there it refuses (a real
-//   one would start its chat CLI); it accepts `--nobrowser`;
-// - 0.10 picks its mode after reading `.args`; `--nobrowser` is an error.
+//   one would start its chat CLI); without `--nobrowser` a real one opens a browser: this one
+//   writes the URL it would open to `<file>.browser` (see openedBrowser);
+// - 0.10 picks its mode after reading `.args`; `--nobrowser` is an error;
+// - `startDelaySeconds` makes it print loading lines for that long before it serves, as a
+//   large model does.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 export type FakeVersion = '0.9.3' | '0.10.0';
 
-function script(version: FakeVersion, llamaServer: string): string {
+function script(version: FakeVersion, llamaServer: string, delay: number): string {
   const legacy = version.startsWith('0.9.');
   return `#!/usr/bin/env bash
 # Fake llamafile ${version} for Memory Cache's tests: see tests/support/fake-llamafile.ts.
@@ -58,7 +61,10 @@ for arg in "$@"; do [[ $arg == --server ]] && server=1; done
 if ((!server)); then
   echo "fake llamafile ${version}: no --server on the command line: a real one would start its chat CLI" >&2
   exit 64
-fi`
+fi
+browser=1
+for arg in "\${args[@]}"; do [[ $arg == --nobrowser ]] && browser=0; done
+((browser)) && echo "a browser at the server's URL" >>"$self.browser"`
     : `server=0
 for arg in "\${args[@]}"; do
   [[ $arg == --server ]] && server=1
@@ -69,6 +75,10 @@ if ((!server)); then
   exit 64
 fi`
 }
+for ((left = ${delay}; left > 0; left--)); do
+  echo "llama_model_loader: loading the model (fake, $left s left)" >&2
+  sleep 1
+done
 out=()
 for ((i = 0; i < \${#args[@]}; i++)); do
   arg=\${args[i]}
@@ -94,11 +104,12 @@ export interface FakeLlamafileOptions {
   llamaServer: string;
   /** Files to put in its zip, by name. */
   files: Record<string, string | Buffer>;
+  startDelaySeconds?: number;
 }
 
 /** Writes the fake llamafile to `path`; returns the size of its program part. */
 export function writeFakeLlamafile(path: string, options: FakeLlamafileOptions): number {
-  const program = Buffer.from(script(options.version, options.llamaServer));
+  const program = Buffer.from(script(options.version, options.llamaServer, options.startDelaySeconds ?? 0));
   const work = mkdtempSync(join(tmpdir(), 'fake-llamafile-'));
   try {
     const names = Object.keys(options.files);
@@ -117,4 +128,9 @@ export function writeFakeLlamafile(path: string, options: FakeLlamafileOptions):
 /** Where a fake llamafile unpacks itself when run. */
 export function unpackedDir(path: string): string {
   return join(path, '..', `${basename(path)}.d`);
+}
+
+/** Whether a fake llamafile 0.9 was started so that a real one would have opened a browser. */
+export function openedBrowser(path: string): boolean {
+  return existsSync(`${path}.browser`);
 }
