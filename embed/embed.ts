@@ -1,5 +1,5 @@
 import { constants, existsSync, statSync, statfsSync } from 'node:fs';
-import { chmod, copyFile, mkdtemp, rename, rm, symlink, writeFile, open } from 'node:fs/promises';
+import { chmod, copyFile, cp, link, mkdtemp, rename, rm, symlink, writeFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { listFiles } from './dist-files';
 import { APP_FOLDER, composeDotArgs, modelEntryName, modelNamedIn, splitDotArgs, unportableArgument } from './dot-args';
 import { checkEmbedded } from './embed-check';
 import { isGguf } from './gguf';
+import { notALlamafile } from './llamafile-version';
 import { userPath } from './user-paths';
 import { appendToZip, type ZipSource } from './zip-append';
 import { NotAZipError, readCentralDirectory, type CentralDirectory } from './zip-directory';
@@ -92,6 +93,29 @@ async function previousDotArgs(path: string): Promise<string[]> {
   }
 }
 
+/**
+ * Puts `target` at `path` for zipalign, which names entries by their paths: a symbolic link,
+ * else (Windows without the right to make one) a hard link for a file, else a copy.
+ */
+async function linkOrCopy(target: string, path: string, kind: 'dir' | 'file'): Promise<void> {
+  try {
+    await symlink(target, path, kind === 'dir' ? 'junction' : 'file');
+    return;
+  } catch {
+    // No symbolic links here: fall through.
+  }
+  if (kind === 'dir') {
+    await cp(target, path, { recursive: true });
+    return;
+  }
+  try {
+    await link(target, path);
+  } catch {
+    console.log(`(Copying ${basename(target)} under the name it gets inside: no links can be made here.)`);
+    await copyFile(target, path, constants.COPYFILE_FICLONE);
+  }
+}
+
 function sameFile(a: string, b: string): boolean {
   const [sa, sb] = [statSync(a), statSync(b)];
   return sa.dev === sb.dev && sa.ino === sb.ino;
@@ -132,6 +156,8 @@ async function main(): Promise<void> {
   }
   if (!existsSync(dirname(out))) refuse(`There is no folder ${dirname(out)} to write ${basename(out)} into.`);
 
+  const notOne = await notALlamafile(source, 'give it with --model, and a llamafile with --llamafile (for example bin/llamafile from llamafile\'s release zip).');
+  if (notOne) refuse(notOne);
   let directory: CentralDirectory;
   try {
     directory = await readDirectory(source);
@@ -140,6 +166,11 @@ async function main(): Promise<void> {
     throw error;
   }
   if (directory.zipStart === 0) refuse(`${source} is a plain zip archive, not a llamafile: there is no program in front of it.`);
+  const previous = await previousDotArgs(source);
+  const ownModel = modelNamedIn(previous);
+  if (!modelPath && ownModel && !directory.entries.some((entry) => entry.name === ownModel)) {
+    refuse(`${source}'s .args names the model ${ownModel}, which is not inside it: add a model with --model FILE.gguf.`);
+  }
 
   await buildAppIfStale();
   const distFiles = listFiles(distDir);
@@ -153,7 +184,6 @@ async function main(): Promise<void> {
   const free = disk.bavail * disk.bsize;
   if (free < needed) refuse(`Not enough room in ${dirname(out)}: ${basename(out)} needs ${describeSize(needed)}, and ${describeSize(free)} is free.`);
 
-  const previous = await previousDotArgs(source);
   const modelEntry = modelPath ? modelEntryName(basename(modelPath)) : undefined;
   const dotArgs = composeDotArgs({ previous, modelEntry, gpu: values.gpu, extra });
   const oldModels = directory.entries.filter((entry) => /\.gguf$/i.test(entry.name) && entry.name !== modelEntry);
@@ -178,14 +208,14 @@ async function main(): Promise<void> {
     if (zipalign) {
       console.log(`Adding the app with ${zipalign}…`);
       staging = await mkdtemp(join(tmpdir(), 'memory-cache-embed-'));
-      await symlink(distDir, join(staging, APP_FOLDER), 'dir');
+      await linkOrCopy(distDir, join(staging, APP_FOLDER), 'dir');
       await writeFile(join(staging, '.args'), dotArgs);
       const names = [...distFiles.map((file) => `${APP_FOLDER}/${file}`), '.args'];
       let modelFile = modelPath;
       if (modelPath && modelEntry && modelEntry !== basename(modelPath)) {
         // zipalign names it by its file name, which .args could not hold as one argument.
         modelFile = join(staging, modelEntry);
-        await symlink(modelPath, modelFile);
+        await linkOrCopy(modelPath, modelFile, 'file');
       }
       await runZipalign(zipalign, zipalignCalls(partial, modelFile ? { path: modelFile } : null, staging, names));
     } else {
@@ -207,7 +237,7 @@ async function main(): Promise<void> {
       distFiles,
       dotArgs,
       model: modelPath && modelEntry ? { path: modelPath, entry: modelEntry, size: modelSize } : undefined,
-      namedModel: modelPath ? undefined : modelNamedIn(previous),
+      namedModel: modelPath ? undefined : ownModel,
     });
     if (report.problems.length > 0) throw new Error(`The result failed its check:\n  ${report.problems.join('\n  ')}`);
     await rename(partial, out);
@@ -218,7 +248,7 @@ async function main(): Promise<void> {
       ...(modelPath ? [`${modelEntry} (${describeSize(modelSize)}, stored, aligned to ${MODEL_ALIGNMENT / 1024} KiB)`] : []),
       '.args',
     ];
-    const model = modelEntry ?? modelNamedIn(previous);
+    const model = modelEntry ?? ownModel;
     const command = commandFor(out);
     console.log(
       [

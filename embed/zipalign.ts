@@ -24,10 +24,9 @@ async function isLlamafileZipalign(binary: string): Promise<boolean> {
 
 /** llamafile's zipalign on the PATH or beside the llamafile, or null. */
 export async function findZipalign(llamafile: string): Promise<string | null> {
-  const candidates = [
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'zipalign')),
-    join(dirname(llamafile), 'zipalign'),
-  ];
+  // On Windows, llamafile's programs run once renamed to end in .exe.
+  const name = process.platform === 'win32' ? 'zipalign.exe' : 'zipalign';
+  const candidates = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, name)), join(dirname(llamafile), name)];
   for (const candidate of candidates) {
     if (isExecutableFile(candidate) && (await isLlamafileZipalign(candidate))) return candidate;
   }
@@ -41,12 +40,14 @@ export interface ZipalignCall {
 }
 
 /**
- * The calls that add a model and the app. zipalign takes one alignment per call, so the model
- * (64 KiB, its default: page size on every system llamafile runs on) gets a call of its own,
- * with -j so that it is named by its file name alone. The app's files and `.args` go in one
- * call (each call writes a new directory and leaves the old one behind), every file named
- * with its path from `stagingDir` and aligned to 64 bytes rather than padded to 64 KiB each.
- * Everything is stored (-0): the weights must be, and the app is small.
+ * The calls that add a model and the app. zipalign takes one alignment per call, so an added
+ * model (64 KiB, its default: page size on every system llamafile runs on, so the weights can
+ * be mapped in place) gets a call of its own, with -j so that it is named by its file name
+ * alone. The app's files and `.args` go in one call, every file named with its path from
+ * `stagingDir` (no -j) and aligned to 64 bytes: in the model's call they would each be padded
+ * to 64 KiB, about 6 MB for the app's ~200 files, where the second call costs only the first
+ * call's directory, left behind unused (zipalign never rewrites). Everything is stored (-0):
+ * the weights must be, and the app is small.
  */
 export function zipalignCalls(out: string, model: { path: string } | null, stagingDir: string, names: string[]): ZipalignCall[] {
   const calls: ZipalignCall[] = [];

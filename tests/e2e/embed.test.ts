@@ -11,7 +11,7 @@ import { findLlamaServer, startLlamaServer } from '../../embed/llama-server';
 import { openZip } from '../../embed/zip-entries';
 import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, searchResults } from './browser';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
-import { unpackedDir, writeFakeLlamafile } from '../support/fake-llamafile';
+import { openedBrowser, unpackedDir, writeFakeLlamafile, writeFakeZipalign, zipalignCallsOf, type FakeVersion } from '../support/fake-llamafile';
 import { freePort, runProcess, startProcess } from '../support/processes';
 
 /**
@@ -120,20 +120,102 @@ describe('npm run embed', () => {
     }
   });
 
-  it('runs as the llamafile it is: --server on the command line, .args supplies the model and the app', async () => {
-    const port = await freePort();
-    const running = startProcess(out(), ['--server', '--host', '127.0.0.1', '--port', String(port)]);
+  for (const version of ['0.9.3', '0.10.0'] as FakeVersion[]) {
+    it(`runs as the llamafile ${version} it is: --server on the command line, .args supplies the model and the app`, async () => {
+      // Each generation reads .args its own way (0.9: a line is an argument; 0.10: words).
+      const input = join(work, `in-${version}.llamafile`);
+      writeFakeLlamafile(input, {
+        version,
+        llamaServer: findLlamaServer() as string,
+        files: { '.args': '-m\ntest-model.gguf\n...\n', 'test-model.gguf': readFileSync(modelPath) },
+      });
+      const built = join(work, `shipped-${version}.llamafile`);
+      const made = await embed('--llamafile', input, '--out', built);
+      expect(made.code, made.output).toBe(0);
+      const port = await freePort();
+      const running = startProcess(built, ['--server', '--host', '127.0.0.1', '--port', String(port)]);
+      try {
+        const url = `http://127.0.0.1:${port}`;
+        let ended = false;
+        void running.exited.then(() => (ended = true));
+        await expect
+          .poll(async () => ended || (await fetch(`${url}/health`).catch(() => null))?.status === 200, { timeout: 60_000 })
+          .toBe(true);
+        expect(ended, running.output()).toBe(false);
+        expect(Buffer.from(await (await fetch(`${url}/`)).arrayBuffer()).equals(readFileSync(join(dist, 'index.html')))).toBe(true);
+        // What a person sees: 0.9 opens a browser by itself (the stand-in records it), 0.10 does not.
+        expect(openedBrowser(built)).toBe(version === '0.9.3');
+      } finally {
+        running.child.kill('SIGTERM');
+        await running.exited;
+        rmSync(unpackedDir(built), { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('uses llamafile\u2019s zipalign beside the llamafile: the model in a call of its own, the whole app and .args in one, stored', async () => {
+    const folder = join(work, 'release');
+    mkdirSync(folder, { recursive: true });
+    const input = join(folder, 'llamafile');
+    copyFileSync(source, input);
+    const zipalign = join(folder, 'zipalign');
+    writeFakeZipalign(zipalign);
+    const model = join(work, 'Zip Model.gguf');
+    copyFileSync(modelPath, model);
+    const result = join(work, 'by-zipalign.llamafile');
+    const { code, output } = await embed('--llamafile', input, '--model', model, '--out', result);
+    expect(code, output).toBe(0);
+    expect(output).toContain(`Adding the app with ${zipalign}`);
+    expect(readFileSync(result).subarray(0, statSync(input).size).equals(readFileSync(input))).toBe(true);
+
+    unzip('-t', result);
+    const built = listFiles(dist);
+    const app = built.map((file) => `memory-cache/${file}`);
+    expect(unzip('-Z1', result).split('\n').filter(Boolean).sort()).toEqual(['.args', ...app, 'Zip_Model.gguf', 'test-model.gguf'].sort());
+    expect(unzip('-p', result, '.args')).toBe('-m\n/zip/Zip_Model.gguf\n--path\n/zip/memory-cache\n...\n');
+
+    const calls = zipalignCallsOf(zipalign);
+    expect(calls).toHaveLength(2);
+    const [modelCall, appCall] = calls;
+    // The weights: stored, zipalign's own 64 KiB alignment, named by the name .args gives them.
+    expect(modelCall.args.slice(0, 2)).toEqual(['-j', '-0']);
+    expect(modelCall.args[2]).toMatch(/\/\.by-zipalign\.llamafile\.partial-\d+$/);
+    expect(appCall.args[3]).toBe(modelCall.args[2]);
+    expect(modelCall.args[3]).toMatch(/\/Zip_Model\.gguf$/);
+    expect(modelCall.args).toHaveLength(4);
+    // The app: one call, paths kept (no -j), every file named, small alignment, stored.
+    expect(appCall.args.slice(0, 3)).toEqual(['-0', '-a', '64']);
+    expect(appCall.args).not.toContain('-j');
+    expect(appCall.args.slice(4).sort()).toEqual(['.args', ...app].sort());
+    expect(existsSync(appCall.cwd)).toBe(false);
+
+    const zip = await openZip(result);
     try {
-      const url = `http://127.0.0.1:${port}`;
-      await expect
-        .poll(async () => (await fetch(`${url}/health`).catch(() => null))?.status, { timeout: 60_000 })
-        .toBe(200);
-      expect(Buffer.from(await (await fetch(`${url}/`)).arrayBuffer()).equals(readFileSync(join(dist, 'index.html')))).toBe(true);
+      for (const name of [...app, '.args', 'Zip_Model.gguf']) expect(zip.entries.get(name)?.method, name).toBe(0);
+      expect((await zip.dataOffset('Zip_Model.gguf')) % 65536).toBe(0);
+      // Small alignment: the app's files are not each padded to 64 KiB.
+      const offsets = await Promise.all(app.map((name) => zip.dataOffset(name)));
+      expect(offsets.every((offset) => offset % 64 === 0)).toBe(true);
+      expect(offsets.filter((offset) => offset % 65536 !== 0).length).toBeGreaterThan(app.length / 2);
     } finally {
-      running.child.kill('SIGTERM');
-      await running.exited;
-      rmSync(unpackedDir(out()), { recursive: true, force: true });
+      zip.close();
     }
+  });
+
+  it('ignores a zipalign that is not llamafile\u2019s (Android\u2019s), and writes the entries itself', async () => {
+    const folder = join(work, 'android');
+    mkdirSync(folder, { recursive: true });
+    const input = join(folder, 'in.llamafile');
+    copyFileSync(source, input);
+    const zipalign = join(folder, 'zipalign');
+    writeFakeZipalign(zipalign, 'android');
+    const result = join(work, 'not-by-android.llamafile');
+    const { code, output } = await embed('--llamafile', input, '--out', result);
+    expect(code, output).toBe(0);
+    expect(output).toContain('using the built-in zip writer');
+    // Asked for its help once, and given nothing to do.
+    expect(readFileSync(`${zipalign}.calls`, 'utf8')).toBe('-h\n');
+    unzip('-t', result);
   });
 
   it('adds a model: stored, on a 64 KiB boundary, named in .args under /zip/; --gpu adds -ngl 999', async () => {
@@ -199,6 +281,23 @@ describe('npm run embed', () => {
       const plain = join(work, 'plain.zip');
       execFileSync('zip', ['-q', '-j', plain, text]);
       await refused(['--llamafile', plain, '--out', join(work, 'r2')], /plain zip archive, not a llamafile/, join(work, 'r2'));
+    });
+
+    it('a GGUF model, or llamafile\u2019s release zip, given as the llamafile, saying what to give instead', async () => {
+      await refused(['--llamafile', modelPath, '--out', join(work, 'r5')], /is a GGUF model, not a llamafile: give it with --model/, join(work, 'r5'));
+      const release = join(work, 'llamafile-0.10.0.zip');
+      mkdirSync(join(work, 'unzipped/llamafile-0.10.0/bin'), { recursive: true });
+      writeFileSync(join(work, 'unzipped/llamafile-0.10.0/bin/llamafile'), '#!/bin/sh\n');
+      execFileSync('zip', ['-q', '-r', release, 'llamafile-0.10.0'], { cwd: join(work, 'unzipped') });
+      await refused(['--llamafile', release, '--out', join(work, 'r6')], /release zip, not a llamafile\. Unpack it: the llamafile is llamafile-0\.10\.0\/bin\/llamafile inside/, join(work, 'r6'));
+    });
+
+    it('a llamafile whose .args names a model it does not hold, unless --model gives one', async () => {
+      const hollow = join(work, 'hollow.llamafile');
+      writeFakeLlamafile(hollow, { version: '0.10.0', llamaServer: '/bin/false', files: { '.args': '-m /zip/gone.gguf\n...\n' } });
+      await refused(['--llamafile', hollow, '--out', join(work, 'r7')], /\.args names the model gone\.gguf, which is not inside it: add a model with --model/, join(work, 'r7'));
+      const fixed = await embed('--llamafile', hollow, '--model', modelPath, '--out', join(work, 'r7'));
+      expect(fixed.code, fixed.output).toBe(0);
     });
 
     it('a model that is not GGUF', async () => {

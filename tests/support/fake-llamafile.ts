@@ -134,3 +134,119 @@ export function unpackedDir(path: string): string {
 export function openedBrowser(path: string): boolean {
   return existsSync(`${path}.browser`);
 }
+
+// A stand-in for llamafile's `zipalign` (llamafile/zipalign.c), for tests: a Python program
+// that shares no code with embed/zip-append.ts. Like the real one it answers -h with its
+// manual ("PKZIP for LLMs", bold letters overstruck with backspaces), takes the flags
+// -0..-9, -j, -v, -N and -a ALIGN (default 65536), names entries by their paths without the
+// leading / (with -j, by their file names), replaces entries of the same name, and appends
+// after the last byte of the file: every entry stored, zip64, a new central directory. It
+// also writes each call, as JSON, to `<its path>.calls`.
+const ZIPALIGN = String.raw`#!/usr/bin/env python3
+import getopt, json, os, struct, sys, zlib
+
+if any(a in ('-h', '-help', '--help') for a in sys.argv[1:]):
+    bold = lambda s: ''.join(c + '\b' + c for c in s)
+    print('ZIPALIGN(1)                 General Commands Manual                ZIPALIGN(1)\n')
+    print(bold('NAME'))
+    print('     ' + bold('zipalign') + ' - PKZIP for LLMs\n')
+    print(bold('SYNOPSIS'))
+    print('     ' + bold('zipalign') + ' [FLAG...] ZIP FILE...')
+    sys.exit(0)
+
+with open(sys.argv[0] + '.calls', 'a') as log:
+    log.write(json.dumps({'cwd': os.getcwd(), 'args': sys.argv[1:]}) + '\n')
+
+opts, rest = getopt.getopt(sys.argv[1:], '0123456789vjNa:')
+level, junk, align = 0, False, 65536
+for o, v in opts:
+    if o[1].isdigit(): level = int(o[1])
+    elif o == '-j': junk = True
+    elif o == '-a': align = int(v)
+if level: sys.exit('fake zipalign: only -0 (stored) is implemented')
+if align < 1 or align & (align - 1): sys.exit('zipalign: fatal error: FLAG_alignment must be two power')
+out, inputs = rest[0], rest[1:]
+names = [os.path.basename(p) if junk else p.lstrip('/') for p in inputs]
+if len(set(names)) != len(names): sys.exit('zip asset name specified multiple times')
+
+f = open(out, 'r+b')
+size = f.seek(0, 2)
+f.seek(max(0, size - 65536))
+tail = f.read()
+at = tail.rfind(b'PK\x05\x06')
+if at < 0: sys.exit('fake zipalign: no zip in ' + out)
+if at >= 20 and tail[at - 20:at - 16] == b'PK\x06\x07':
+    f.seek(struct.unpack('<Q', tail[at - 12:at - 4])[0])
+    eocd64 = f.read(56)
+    count, cdsize, cdoff = struct.unpack('<QQQ', eocd64[32:56])
+else:
+    count, cdsize, cdoff = struct.unpack('<HII', tail[at + 10:at + 20])
+f.seek(cdoff)
+old = f.read(cdsize)
+kept, pos = [], 0
+for _ in range(count):
+    n, m, k = struct.unpack('<HHH', old[pos + 28:pos + 34])
+    end = pos + 46 + n + m + k
+    if old[pos + 46:pos + 46 + n].decode() not in names: kept.append(old[pos:end])
+    pos = end
+
+# 1700000000 as a DOS date and time, as zipalign writes without -N (UTC here).
+dostime, dosdate = (22 << 11) | (13 << 5) | (20 >> 1), ((2023 - 1980) << 9) | (11 << 5) | 14
+records = []
+for path, name in zip(inputs, names):
+    st = os.stat(path)
+    if not os.path.isfile(path): sys.exit(path + ': not a regular file')
+    data = open(path, 'rb').read()
+    crc, name = zlib.crc32(data), name.encode()
+    hdrlen = 30 + len(name) + 20
+    while (size + hdrlen) % align: size += 1
+    f.seek(size)
+    f.write(struct.pack('<IHHHHHIIIHH', 0x04034b50, 45, 0x800, 0, dostime, dosdate, crc, 0xffffffff, 0xffffffff, len(name), 20))
+    f.write(name + struct.pack('<HHQQ', 1, 16, len(data), len(data)) + data)
+    records.append(struct.pack('<IHHHHHHIIIHHHHHII', 0x02014b50, (3 << 8) | 45, 45, 0x800, 0, dostime, dosdate, crc,
+                               0xffffffff, 0xffffffff, len(name), 28, 0, 0, 0, (st.st_mode << 16) & 0xffffffff, 0xffffffff)
+                   + name + struct.pack('<HHQQQ', 1, 24, len(data), len(data), size))
+    size += hdrlen + len(data)
+
+cdir = b''.join(kept + records)
+total = len(kept) + len(records)
+f.seek(size)
+f.write(cdir)
+f.write(struct.pack('<IQHHIIQQQQ', 0x06064b50, 44, (3 << 8) | 45, 45, 0, 0, total, total, len(cdir), size))
+f.write(struct.pack('<IIQI', 0x07064b50, 0, size + len(cdir), 1))
+f.write(struct.pack('<IHHHHII', 0x06054b50, 0, 0, min(total, 0xffff), min(total, 0xffff), len(cdir), 0xffffffff) + b'\0\0')
+f.close()
+`;
+
+// Android's build tools have a zipalign too, which does something else.
+const ANDROID_ZIPALIGN = `#!/usr/bin/env bash
+echo "$*" >>"$0.calls"
+cat >&2 <<'EOF'
+Zip alignment utility
+Copyright (C) 2009 The Android Open Source Project
+
+Usage: zipalign [-f] [-p] [-v] [-z] <align> infile.zip outfile.zip
+       zipalign -c [-p] [-v] <align> infile.zip
+EOF
+exit 2
+`;
+
+/** Writes a stand-in zipalign (llamafile's, or Android's) to `path`. */
+export function writeFakeZipalign(path: string, kind: 'llamafile' | 'android' = 'llamafile'): void {
+  writeFileSync(path, kind === 'llamafile' ? ZIPALIGN : ANDROID_ZIPALIGN);
+  chmodSync(path, 0o755);
+}
+
+export interface ZipalignCallRecord {
+  cwd: string;
+  args: string[];
+}
+
+/** The calls a stand-in llamafile zipalign was given, in order. */
+export function zipalignCallsOf(path: string): ZipalignCallRecord[] {
+  if (!existsSync(`${path}.calls`)) return [];
+  return readFileSync(`${path}.calls`, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ZipalignCallRecord);
+}

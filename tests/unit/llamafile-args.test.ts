@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { composeDotArgs, modelEntryName, modelNamedIn, splitDotArgs, unportableArgument } from '../../embed/dot-args';
 import { llamafileServerArgs, parseLlamafileVersion } from '../../embed/llamafile-version';
-import { zipalignCalls } from '../../embed/zipalign';
 
 describe('.args for the embedded app', () => {
   it('serves the app, names an added model under /zip/, and keeps the person\u2019s arguments last', () => {
@@ -51,15 +50,5 @@ describe('telling llamafile generations apart', () => {
     expect(llamafileServerArgs(modern)).toEqual(['--server']);
     expect(parseLlamafileVersion('llamafile v0.8.14').legacy).toBe(true);
     expect(parseLlamafileVersion('version: 6500 (abc)\nbuilt with cc').version).toBeNull();
-  });
-});
-
-describe('zipalign calls', () => {
-  it('adds the model in a call of its own (default alignment), then the whole tree in one call, stored', () => {
-    expect(zipalignCalls('/o/out.llamafile', { path: '/m/model.gguf' }, '/s', ['memory-cache/index.html', '.args'])).toEqual([
-      { args: ['-j', '-0', '/o/out.llamafile', '/m/model.gguf'] },
-      { args: ['-0', '-a', '64', '/o/out.llamafile', 'memory-cache/index.html', '.args'], cwd: '/s' },
-    ]);
-    expect(zipalignCalls('/o/x', null, '/s', ['.args'])).toHaveLength(1);
   });
 });
