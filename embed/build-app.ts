@@ -8,7 +8,7 @@ import { build } from 'vite';
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const distDir = join(repoRoot, 'dist');
 
-const SOURCES = ['web', 'public', 'vite.config.ts', 'package.json', 'package-lock.json'];
+const SOURCES = ['web', 'public', 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
