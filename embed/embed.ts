@@ -1,5 +1,5 @@
 import { constants, existsSync, statSync, statfsSync } from 'node:fs';
-import { chmod, copyFile, cp, link, mkdtemp, rename, rm, symlink, writeFile, open } from 'node:fs/promises';
+import { chmod, copyFile, cp, link, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,8 +11,7 @@ import { isGguf } from './gguf';
 import { notALlamafile } from './llamafile-version';
 import { userPath } from './user-paths';
 import { appendToZip, type ZipSource } from './zip-append';
-import { NotAZipError, readCentralDirectory, type CentralDirectory } from './zip-directory';
-import { openZip } from './zip-entries';
+import { openZip, type OpenZip } from './zip-entries';
 import { findZipalign, runZipalign, zipalignCalls } from './zipalign';
 
 /**
@@ -74,20 +73,22 @@ function parseCommandLine() {
   return { values: parsed.values, extra: parsed.positionals };
 }
 
-async function readDirectory(path: string): Promise<CentralDirectory> {
-  const file = await open(path, 'r');
+/**
+ * The zip at the end of the llamafile, read with yauzl: its entries, where it starts, and the
+ * lines of its own `.args`, if it has one.
+ */
+async function readLlamafileZip(path: string): Promise<{ names: Set<string>; zipStart: number; directoryBytes: number; dotArgs: string[] }> {
+  let zip: OpenZip;
   try {
-    return await readCentralDirectory(file);
-  } finally {
-    await file.close();
+    zip = await openZip(path);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    refuse(/end of central directory record signature not found/i.test(message) ? `${path} is not a llamafile: there is no zip archive at its end.` : `${path} is not a llamafile, or its zip is damaged: ${message}.`);
   }
-}
-
-/** The lines of the llamafile's own `.args`, if it has one. */
-async function previousDotArgs(path: string): Promise<string[]> {
-  const zip = await openZip(path);
   try {
-    return zip.entries.has('.args') ? splitDotArgs((await zip.read('.args')).toString('utf8')) : [];
+    if (zip.entries.size === 0) refuse(`${path} is not a llamafile: the zip at its end is empty.`);
+    const dotArgs = zip.entries.has('.args') ? splitDotArgs((await zip.read('.args')).toString('utf8')) : [];
+    return { names: new Set(zip.entries.keys()), zipStart: zip.zipStart, directoryBytes: zip.directoryBytes, dotArgs };
   } finally {
     zip.close();
   }
@@ -158,17 +159,11 @@ async function main(): Promise<void> {
 
   const notOne = await notALlamafile(source, 'give it with --model, and a llamafile with --llamafile (for example bin/llamafile from llamafile\'s release zip).');
   if (notOne) refuse(notOne);
-  let directory: CentralDirectory;
-  try {
-    directory = await readDirectory(source);
-  } catch (error) {
-    if (error instanceof NotAZipError) refuse(`${source} is not a llamafile: ${error.message}.`);
-    throw error;
-  }
-  if (directory.zipStart === 0) refuse(`${source} is a plain zip archive, not a llamafile: there is no program in front of it.`);
-  const previous = await previousDotArgs(source);
+  const inside = await readLlamafileZip(source);
+  if (inside.zipStart === 0) refuse(`${source} is a plain zip archive, not a llamafile: there is no program in front of it.`);
+  const previous = inside.dotArgs;
   const ownModel = modelNamedIn(previous);
-  if (!modelPath && ownModel && !directory.entries.some((entry) => entry.name === ownModel)) {
+  if (!modelPath && ownModel && !inside.names.has(ownModel)) {
     refuse(`${source}'s .args names the model ${ownModel}, which is not inside it: add a model with --model FILE.gguf.`);
   }
 
@@ -179,14 +174,14 @@ async function main(): Promise<void> {
   const sourceSize = statSync(source).size;
   const modelSize = modelPath ? statSync(modelPath).size : 0;
   const appSize = distFiles.reduce((sum, file) => sum + statSync(join(distDir, file)).size, 0);
-  const needed = sourceSize + modelSize + MODEL_ALIGNMENT + appSize + (distFiles.length + 2) * PER_FILE_OVERHEAD + directory.size + SPARE_BYTES;
+  const needed = sourceSize + modelSize + MODEL_ALIGNMENT + appSize + (distFiles.length + 2) * PER_FILE_OVERHEAD + inside.directoryBytes + SPARE_BYTES;
   const disk = statfsSync(dirname(out));
   const free = disk.bavail * disk.bsize;
   if (free < needed) refuse(`Not enough room in ${dirname(out)}: ${basename(out)} needs ${describeSize(needed)}, and ${describeSize(free)} is free.`);
 
   const modelEntry = modelPath ? modelEntryName(basename(modelPath)) : undefined;
   const dotArgs = composeDotArgs({ previous, modelEntry, gpu: values.gpu, extra });
-  const oldModels = directory.entries.filter((entry) => /\.gguf$/i.test(entry.name) && entry.name !== modelEntry);
+  const oldModels = [...inside.names].filter((name) => /\.gguf$/i.test(name) && name !== modelEntry);
 
   const partial = join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
   let staging: string | undefined;
@@ -232,7 +227,7 @@ async function main(): Promise<void> {
     console.log('Checking the result…');
     const report = await checkEmbedded({
       out: partial,
-      source: { path: source, programBytes: directory.zipStart },
+      source: { path: source, programBytes: inside.zipStart },
       distDir,
       distFiles,
       dotArgs,
@@ -259,7 +254,7 @@ async function main(): Promise<void> {
         ...splitDotArgs(dotArgs).map((line) => `  ${line}`),
         ...(report.stale.length > 0 ? [`(${report.stale.length} files of an older build stay inside, unused: zipalign cannot remove entries.)`] : []),
         ...(modelPath && oldModels.length > 0
-          ? [`(${basename(source)} already held ${oldModels.map((e) => e.name).join(', ')}: it stays inside, unused. Start from a llamafile without a model to save the space.)`]
+          ? [`(${basename(source)} already held ${oldModels.join(', ')}: it stays inside, unused. Start from a llamafile without a model to save the space.)`]
           : []),
         '',
         'Run it:',

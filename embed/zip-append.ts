@@ -6,7 +6,9 @@
 // replaced (a llamafile's `.args` always is). A rewrite moves every entry after the replaced
 // one, so the weights of a llamafile that already holds a model lose the alignment llama.cpp
 // maps them with; none of them can align an entry's data either, which a model added here
-// needs. No npm zip library appends to an archive in place.
+// needs. No npm zip library appends to an archive in place: yazl, archiver (zip-stream) and
+// fflate write new archives, adm-zip and JSZip hold the whole archive in memory (gigabytes
+// here), yauzl only reads (it reads everything else in `npm run embed`, and checks the result).
 //
 // Entries are stored, not compressed: the weights must be (llamafile maps them), and the app's
 // files are a few MB inside a file of gigabytes. Every entry is written in zip64 form, like
@@ -92,7 +94,13 @@ async function writeFully(file: FileHandle, data: Buffer, position: number): Pro
   }
 }
 
-/** Copies the source to `position`, returning its size and CRC-32. */
+let zeros = Buffer.alloc(0);
+function isZeros(chunk: Buffer): boolean {
+  if (zeros.length < chunk.length) zeros = Buffer.alloc(chunk.length);
+  return chunk.equals(zeros.subarray(0, chunk.length));
+}
+
+/** Copies the source to `position` (past the end of the file), returning its size and CRC-32. */
 async function copyData(out: FileHandle, source: ZipSource, position: number): Promise<{ size: number; crc32: number }> {
   if (source.data) {
     await writeFully(out, source.data, position);
@@ -109,7 +117,9 @@ async function copyData(out: FileHandle, source: ZipSource, position: number): P
       if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
       crc = crc32(chunk, crc);
-      await writeFully(out, chunk, position + size);
+      // Everything from here on is past the end of the file, which reads as zeros: a chunk of
+      // zeros is left as a hole (no disk used, no time spent writing it).
+      if (!isZeros(chunk)) await writeFully(out, chunk, position + size);
       size += bytesRead;
     }
     if (size !== expected) throw new Error(`${source.path} changed while it was being added (${expected} bytes, then ${size})`);

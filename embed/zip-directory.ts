@@ -1,6 +1,7 @@
-// Reads the central directory of the zip at the end of a file, as llamafile and zipalign do:
-// the records are kept as raw bytes, so that entries can be carried over to a new directory
-// unchanged. Only node: built-ins.
+// The zip writer's own reader (zip-append.ts) of the central directory at the end of a file,
+// as zipalign has one: the records are kept as raw bytes, so that entries are carried over to
+// the new directory unchanged. yauzl, which reads zips everywhere else, gives parsed fields,
+// not the records. Only node: built-ins.
 
 import { type FileHandle } from 'node:fs/promises';
 

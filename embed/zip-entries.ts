@@ -16,6 +16,10 @@ export interface ZipEntryInfo {
 
 export interface OpenZip {
   entries: Map<string, ZipEntryInfo>;
+  /** Where the first entry starts: everything before it is the program (0: a plain zip). */
+  zipStart: number;
+  /** The size of the central directory's records. */
+  directoryBytes: number;
   read(name: string): Promise<Buffer>;
   /** Where the entry's data starts in the file. */
   dataOffset(name: string): Promise<number>;
@@ -33,6 +37,7 @@ export async function openZip(path: string): Promise<OpenZip> {
   // llamafile's own entries are none of its business.
   const zip: ZipFile = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, autoClose: false, validateEntrySizes: true });
   const entries = new Map<string, ZipEntryInfo>();
+  let directoryBytes = 0;
   try {
     for await (const entry of zip.eachEntry()) {
       const name = entry.fileNameRaw.toString('utf8');
@@ -45,6 +50,7 @@ export async function openZip(path: string): Promise<OpenZip> {
         localHeaderOffset: entry.relativeOffsetOfLocalHeader,
         entry,
       });
+      directoryBytes += 46 + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
     }
   } catch (error) {
     zip.close();
@@ -55,8 +61,11 @@ export async function openZip(path: string): Promise<OpenZip> {
     if (!info) throw new Error(`no entry ${name} in ${path}`);
     return info.entry;
   };
+  const zipStart = Math.min(...[...entries.values()].map((info) => info.localHeaderOffset));
   return {
     entries,
+    zipStart,
+    directoryBytes,
     read: async (name) => collect(await zip.openReadStreamPromise(get(name))),
     dataOffset: async (name) => (await zip.readLocalFileHeaderPromise(get(name), { minimal: true })).fileDataStart,
     close: () => zip.close(),

@@ -123,6 +123,44 @@ describe('appending to the zip at the end of a llamafile', () => {
     expect(statSync(path).size).toBeGreaterThan(4_500_000_000);
   });
 
+  it('adds a single entry over 4 GiB (zip64 sizes), which Info-ZIP and yauzl read', { timeout: 300_000 }, async () => {
+    const { path } = llamafileLike('huge.llamafile');
+    const weights = join(work, 'huge.gguf');
+    // Sparse: 4.3 GB long, a few bytes on the disk; marked at both ends.
+    writeFileSync(weights, 'GGUF');
+    truncateSync(weights, 4_300_000_000);
+    const end = await open(weights, 'r+');
+    await end.write(Buffer.from('END!'), 0, 4, 4_300_000_000 - 4);
+    await end.close();
+    try {
+      const [added] = (await appendToZip(path, [{ name: 'huge.gguf', path: weights, alignment: 65536 }])).added;
+      expect(added.size).toBe(4_300_000_000);
+      // The listing, not -t: Info-ZIP's CRC of 4.3 GB takes most of a minute.
+      expect(unzip('-Zl', path)).toMatch(/ 4300000000 +\S+ +4300000000 .*huge\.gguf/);
+      const zip = await openZip(path);
+      try {
+        const entry = zip.entries.get('huge.gguf');
+        expect(entry?.size).toBe(4_300_000_000);
+        expect(entry?.compressedSize).toBe(4_300_000_000);
+        const offset = await zip.dataOffset('huge.gguf');
+        expect(offset % 65536).toBe(0);
+        const file = await open(path, 'r');
+        const ends = Buffer.alloc(4);
+        await file.read(ends, 0, 4, offset);
+        expect(ends.toString()).toBe('GGUF');
+        await file.read(ends, 0, 4, offset + 4_300_000_000 - 4);
+        expect(ends.toString()).toBe('END!');
+        await file.close();
+      } finally {
+        zip.close();
+      }
+      expect(names(path)).toEqual(['.args', 'huge.gguf', 'old.gguf']);
+    } finally {
+      rmSync(path, { force: true });
+      rmSync(weights, { force: true });
+    }
+  });
+
   it('finds no zip in a file that has none, or an empty one', async () => {
     const plain = join(work, 'plain');
     writeFileSync(plain, 'just a program\n'.repeat(100));
