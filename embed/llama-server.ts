@@ -34,8 +34,9 @@ export function findLlamaServer(): string | null {
   // loudly at spawn rather than silently fall back to another binary.
   const explicit = process.env.MEMORY_CACHE_LLAMA_SERVER;
   if (explicit) return explicit;
+  const name = process.platform === 'win32' ? 'llama-server.exe' : 'llama-server';
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutableFile(join(dir, 'llama-server'))) return join(dir, 'llama-server');
+    if (dir && isExecutableFile(join(dir, name))) return join(dir, name);
   }
   const cached = cachedLlamaServerPath();
   return isExecutableFile(cached) ? cached : null;
