@@ -11,7 +11,7 @@ import { isGguf } from './gguf';
 import { notALlamafile } from './llamafile-version';
 import { userPath } from './user-paths';
 import { appendToZip, type ZipSource } from './zip-append';
-import { openZip, type OpenZip } from './zip-entries';
+import { openZip, NO_ZIP_ERRORS, type OpenZip } from './zip-entries';
 import { findZipalign, runZipalign, zipalignCalls } from './zipalign';
 
 /**
@@ -74,7 +74,7 @@ function parseCommandLine() {
 }
 
 /**
- * The zip at the end of the llamafile, read with yauzl: its entries, where it starts, and the
+ * The zip at the end of the llamafile, read with zip.js: its entries, where it starts, and the
  * lines of its own `.args`, if it has one.
  */
 async function readLlamafileZip(path: string): Promise<{ names: Set<string>; zipStart: number; directoryBytes: number; dotArgs: string[] }> {
@@ -83,7 +83,7 @@ async function readLlamafileZip(path: string): Promise<{ names: Set<string>; zip
     zip = await openZip(path);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    refuse(/end of central directory record signature not found/i.test(message) ? `${path} is not a llamafile: there is no zip archive at its end.` : `${path} is not a llamafile, or its zip is damaged: ${message}.`);
+    refuse(NO_ZIP_ERRORS.includes(message) ? `${path} is not a llamafile: there is no zip archive at its end.` : `${path} is not a llamafile, or its zip is damaged: ${message}.`);
   }
   try {
     if (zip.entries.size === 0) refuse(`${path} is not a llamafile: the zip at its end is empty.`);

@@ -6,9 +6,11 @@
 // replaced (a llamafile's `.args` always is). A rewrite moves every entry after the replaced
 // one, so the weights of a llamafile that already holds a model lose the alignment llama.cpp
 // maps them with; none of them can align an entry's data either, which a model added here
-// needs. No npm zip library appends to an archive in place: yazl, archiver (zip-stream) and
-// fflate write new archives, adm-zip and JSZip hold the whole archive in memory (gigabytes
-// here), yauzl only reads (it reads everything else in `npm run embed`, and checks the result).
+// needs. No npm zip library appends to an archive in place: zip.js can write after existing
+// bytes (its `offset`), but keeps old entries only by copying their data (gigabytes of
+// weights) and aligns to 64 bytes at most (`usdz`); yazl, archiver (zip-stream) and fflate
+// write new archives; adm-zip and JSZip hold the whole archive in memory. zip.js reads
+// everything else in `npm run embed`, and checks the result.
 //
 // Entries are stored, not compressed: the weights must be (llamafile maps them), and the app's
 // files are a few MB inside a file of gigabytes. Every entry is written in zip64 form, like

@@ -1,6 +1,6 @@
 // The zip writer's own reader (zip-append.ts) of the central directory at the end of a file,
 // as zipalign has one: the records are kept as raw bytes, so that entries are carried over to
-// the new directory unchanged. yauzl, which reads zips everywhere else, gives parsed fields,
+// the new directory unchanged. zip.js, which reads zips everywhere else, gives parsed fields,
 // not the records. Only node: built-ins.
 
 import { type FileHandle } from 'node:fs/promises';

@@ -123,7 +123,7 @@ describe('appending to the zip at the end of a llamafile', () => {
     expect(statSync(path).size).toBeGreaterThan(4_500_000_000);
   });
 
-  it('adds a single entry over 4 GiB (zip64 sizes), which Info-ZIP and yauzl read', { timeout: 300_000 }, async () => {
+  it('adds a single entry over 4 GiB (zip64 sizes), which Info-ZIP and zip.js read', { timeout: 300_000 }, async () => {
     const { path } = llamafileLike('huge.llamafile');
     const weights = join(work, 'huge.gguf');
     // Sparse: 4.3 GB long, a few bytes on the disk; marked at both ends.
