@@ -261,6 +261,23 @@ describe('npm run embed', () => {
     expect(unzip('-p', rebuilt, 'memory-cache/index.html')).toBe(readFileSync(index, 'utf8'));
   });
 
+  it('builds the app again when tsconfig.json changed after it', async () => {
+    const index = join(dist, 'index.html');
+    const tsconfig = join(root, 'tsconfig.json');
+    const before = statSync(tsconfig);
+    const now = Date.now() / 1000;
+    // dist/ newer than every other source, tsconfig.json newer still.
+    utimesSync(index, now, now);
+    utimesSync(tsconfig, now + 60, now + 60);
+    try {
+      const { code, output } = await embed('--llamafile', source, '--out', join(work, 'tsconfig.llamafile'));
+      expect(code, output).toBe(0);
+      expect(output).toContain('Building the app');
+    } finally {
+      utimesSync(tsconfig, before.atime, before.mtime);
+    }
+  });
+
   describe('refuses, changing nothing', () => {
     async function refused(args: string[], message: RegExp, outPath: string, run = embed): Promise<void> {
       const sourceBefore = sha256(source);
