@@ -144,11 +144,11 @@ async function runModelServer(options: Parameters<typeof startLlamaServer>[0], d
       },
       ...options,
     });
-    clearInterval(progress);
   } catch (error) {
-    clearInterval(progress);
     const message = error instanceof Error ? error.message : String(error);
     fail(/cannot use .* EADDRINUSE/.test(message) ? `Port ${port} on ${host} is in use: choose another with --port.` : `${label} did not start.\n${message}`);
+  } finally {
+    clearInterval(progress);
   }
   stops.push(() => server.stop());
   server.child.once('exit', (code, signal) => {
