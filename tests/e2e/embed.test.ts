@@ -22,7 +22,8 @@ import { freePort, runProcess, startProcess } from '../support/processes';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dist = join(root, 'dist');
-const tsx = join(root, 'node_modules/.bin/tsx');
+// As npm run embed runs it: node itself with tsx's loader.
+const node = [process.execPath, '--import', 'tsx'];
 const modelPath = inject('modelPath');
 let work: string;
 let source: string;
@@ -34,7 +35,7 @@ function sha256(path: string): string {
 }
 
 function embed(...args: string[]) {
-  return runProcess(tsx, ['embed/embed.ts', ...args], { cwd: root });
+  return runProcess(node[0], [...node.slice(1), 'embed/embed.ts', ...args], { cwd: root });
 }
 
 function unzip(...args: string[]): string {
@@ -339,7 +340,7 @@ describe('npm run embed', () => {
       mkdirSync(tiny);
       const target = join(tiny, 'out.llamafile');
       const inTinyFs = (...args: string[]) =>
-        runProcess('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=1m none "$0" && exec "$@"', tiny, tsx, 'embed/embed.ts', ...args], { cwd: root });
+        runProcess('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', 'mount -t tmpfs -o size=1m none "$0" && exec "$@"', tiny, ...node, 'embed/embed.ts', ...args], { cwd: root });
       await refused(['--llamafile', source, '--out', target], /Not enough room in .*tiny/, target, inTinyFs);
     });
   });

@@ -19,6 +19,8 @@ import { commandLine, descendants, freePort, isGone, runProcess, startProcess, t
  */
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+// As npm start runs it: node itself with tsx's loader, so that signals reach it directly.
+const TSX = ['--import', 'tsx'];
 const indexHtml = () => readFileSync(join(root, 'dist/index.html'));
 const appUrl = inject('appUrl');
 const modelPath = inject('modelPath');
@@ -53,7 +55,7 @@ interface Started {
 /** `npm start -- ARGS --port P --no-open`, waiting until it says where it runs. */
 async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const port = await freePort();
-  const running = startProcess(join(root, 'node_modules/.bin/tsx'), ['embed/start.ts', ...args, '--port', String(port), '--no-open'], {
+  const running = startProcess(process.execPath, [...TSX, 'embed/start.ts', ...args, '--port', String(port), '--no-open'], {
     cwd: root,
     env: { ...process.env, ...env },
   });
@@ -216,7 +218,7 @@ describe('npm start', () => {
   }
 
   it('refuses a GGUF model or llamafile\u2019s release zip given as the llamafile, saying what to do instead', async () => {
-    const run = (file: string) => runProcess(join(root, 'node_modules/.bin/tsx'), ['embed/start.ts', '--llamafile', file, '--no-open'], { cwd: root });
+    const run = (file: string) => runProcess(process.execPath, [...TSX, 'embed/start.ts', '--llamafile', file, '--no-open'], { cwd: root });
     const asGguf = await run(modelPath);
     expect(asGguf.code).toBe(1);
     expect(asGguf.output).toContain(`${modelPath} is a GGUF model, not a llamafile: npm start -- --model`);
@@ -233,7 +235,7 @@ describe('npm start', () => {
     const broken = join(work, 'broken.gguf');
     writeFileSync(broken, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(64, 0xff)]));
     const port = await freePort();
-    const running = startProcess(join(root, 'node_modules/.bin/tsx'), ['embed/start.ts', '--model', broken, '--port', String(port), '--no-open'], { cwd: root });
+    const running = startProcess(process.execPath, [...TSX, 'embed/start.ts', '--model', broken, '--port', String(port), '--no-open'], { cwd: root });
     started.push(running);
     expect(await running.exited).toBe(1);
     expect(running.output()).toContain('llama-server did not start');
