@@ -131,28 +131,56 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     expect(errors).toEqual([]);
   });
 
-  it.runIf(generation === '0.10')('a citation of a saved web page opens its section with the passage marked', async () => {
-    const { page } = await openApp(browser, `${proxy.url}/`);
+  // Only where that generation behaves so: registered for it alone, so no run reports it skipped.
+  if (generation === '0.10') {
+    it('a citation of a saved web page opens its section with the passage marked', async () => {
+      const { page } = await openApp(browser, `${proxy.url}/`);
+      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      await addFiles(page, [{ name: 'otters.html', mimeType: 'text/html', buffer: Buffer.from(singleFilePage()) }]);
+      await libraryItem(page, 'otters.html').filter({ hasText: 'Ready' }).waitFor();
+      await setAnswerLength(page, 16);
+      proxy.citations = 'In holts [1]. ';
+      try {
+        const body = await ask(page, 'Where do otters den?');
+        const log = page.getByRole('log', { name: 'Conversation' });
+        await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+        const label = (await log.getByRole('list', { name: 'Sources' }).getByRole('link').first().getAttribute('aria-label')) ?? '';
+        // A section's label may carry its heading: "section 2: Cold brew".
+        const [, title, section] = /^Source 1: (.+), section (\d+)(?:: .+)?$/.exec(label) ?? [];
+        expect(title).toBeTruthy();
+        await log.getByRole('group', { name: 'Answer text' }).getByRole('link', { name: label }).click();
+        const viewer = page.getByRole('dialog', { name: title });
+        const marked = viewer.locator('role=mark');
+        await expect.poll(() => marked.count()).toBeGreaterThan(0);
+        const cited = /^\[1\] "[^\n]*\n([\s\S]*?)(?:\n\n\[2\] "|<\|)/m.exec(body.prompt)?.[1] ?? '';
+        const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+        for (const run of await marked.allInnerTexts()) expect(squash(cited)).toContain(squash(run));
+        expect(await viewer.getByText(new RegExp(`Section ${section}\\b`)).count()).toBeGreaterThan(0);
+      } finally {
+        proxy.citations = null;
+      }
+    });
+  }
+
+  it('shows an answer holding HTML, script and a javascript: link as text: nothing in it runs', async () => {
+    const { page, errors, cspViolations } = await openApp(browser, `${proxy.url}/`);
     await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
-    await addFiles(page, [{ name: 'otters.html', mimeType: 'text/html', buffer: Buffer.from(singleFilePage()) }]);
-    await libraryItem(page, 'otters.html').filter({ hasText: 'Ready' }).waitFor();
     await setAnswerLength(page, 16);
-    proxy.citations = 'In holts [1]. ';
+    // What a model might write after reading a hostile page: the proxy puts it in the stream.
+    proxy.citations = 'See <img src="x" onerror="window.pwned = 1"> and <script>window.pwned = 2</script> or [this link](javascript:window.pwned=3) **now**. ';
     try {
-      const body = await ask(page, 'Where do otters den?');
+      await ask(page, 'What does the page say?');
       const log = page.getByRole('log', { name: 'Conversation' });
       await log.getByRole('button', { name: 'Regenerate' }).waitFor();
-      const label = (await log.getByRole('list', { name: 'Sources' }).getByRole('link').first().getAttribute('aria-label')) ?? '';
-      const [, title, section] = /^Source 1: (.+), section (\d+)$/.exec(label) ?? [];
-      expect(title).toBeTruthy();
-      await log.getByRole('group', { name: 'Answer text' }).getByRole('link', { name: label }).click();
-      const viewer = page.getByRole('dialog', { name: title });
-      const marked = viewer.locator('role=mark');
-      await expect.poll(() => marked.count()).toBeGreaterThan(0);
-      const cited = /^\[1\] "[^\n]*\n([\s\S]*?)(?:\n\n\[2\] "|<\|)/m.exec(body.prompt)?.[1] ?? '';
-      const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
-      for (const run of await marked.allInnerTexts()) expect(squash(cited)).toContain(squash(run));
-      expect(await viewer.getByText(new RegExp(`Section ${section}\\b`)).count()).toBeGreaterThan(0);
+      const answer = log.getByRole('group', { name: 'Answer text' });
+      await answer.getByText('now', { exact: true }).waitFor();
+      expect(await answer.locator('img, script, iframe, [onerror]').count()).toBe(0);
+      for (const href of await answer.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''))) expect(href).not.toMatch(/^\s*javascript:/i);
+      expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+      // Chromium reports an inline handler as blocked even in the inert document the sanitiser
+      // parses into (it never runs there either): the policy's second line of defence at work.
+      expect(cspViolations.every((v) => v.startsWith('Executing inline event handler violates'))).toBe(true);
+      expect(errors).toEqual([]);
     } finally {
       proxy.citations = null;
     }
@@ -162,12 +190,21 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     const { page } = await openApp(browser, `${proxy.url}/`);
     await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
     await setAnswerLength(page, 6000);
-    await ask(page, 'Tell me a very long story');
+    // The test model writes a thousand tokens a second, and its first bytes may take a while to
+    // make a visible character: the proxy starts the answer with words and lets the rest come
+    // at a large model's pace, so Stop comes with most of the answer still to come.
     const log = page.getByRole('log', { name: 'Conversation' });
     const answerText = log.getByRole('group', { name: 'Answer text' });
-    // The generated model's first bytes may take a while to make a visible character.
-    await expect.poll(async () => (await answerText.innerText()).trim().length, { timeout: 20_000 }).toBeGreaterThan(0);
-    await page.getByRole('button', { name: 'Stop' }).click();
+    proxy.citations = 'Once upon a time, ';
+    proxy.paceMs = 40;
+    try {
+      await ask(page, 'Tell me a very long story');
+      await answerText.getByText('Once upon a time', { exact: false }).waitFor();
+      await page.getByRole('button', { name: 'Stop' }).click();
+    } finally {
+      proxy.citations = null;
+      proxy.paceMs = 0;
+    }
     await log.getByText('Stopped.').waitFor();
     const kept = await answerText.innerText();
     // (The generated model's text is random bytes, some of which Markdown hides, so any visible text will do.)
@@ -192,28 +229,31 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     }
   });
 
-  it.runIf(generation === '0.9')('asks for the API key that 0.9 wants on /completion (a plain-text 401), then answers with it', async () => {
-    proxy.apiKey = 'sk-09';
-    try {
-      const { page } = await openApp(browser, `${proxy.url}/`);
-      // 0.9 checks the key on /completion only: the status cannot know.
-      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
-      await setAnswerLength(page, 16);
-      await ask(page, 'What is a tide pool?');
-      const log = page.getByRole('log', { name: 'Conversation' });
-      await log.getByRole('alert').filter({ hasText: 'No answer: the server needs an API key (set it in Settings), or the key is wrong.' }).waitFor();
-      await page.getByRole('button', { name: 'Settings' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Settings' });
-      await dialog.getByLabel(/^API key/).fill('sk-09');
-      await dialog.getByRole('button', { name: 'Save' }).click();
-      await dialog.waitFor({ state: 'hidden' });
-      await log.getByRole('button', { name: 'Retry' }).click();
-      await log.getByRole('button', { name: 'Regenerate' }).waitFor();
-      expect(await log.getByRole('alert').count()).toBe(0);
-    } finally {
-      proxy.apiKey = null;
-    }
-  });
+  // Only where that generation behaves so: registered for it alone, so no run reports it skipped.
+  if (generation === '0.9') {
+    it('asks for the API key that 0.9 wants on /completion (a plain-text 401), then answers with it', async () => {
+      proxy.apiKey = 'sk-09';
+      try {
+        const { page } = await openApp(browser, `${proxy.url}/`);
+        // 0.9 checks the key on /completion only: the status cannot know.
+        await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+        await setAnswerLength(page, 16);
+        await ask(page, 'What is a tide pool?');
+        const log = page.getByRole('log', { name: 'Conversation' });
+        await log.getByRole('alert').filter({ hasText: 'No answer: the server needs an API key (set it in Settings), or the key is wrong.' }).waitFor();
+        await page.getByRole('button', { name: 'Settings' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Settings' });
+        await dialog.getByLabel(/^API key/).fill('sk-09');
+        await dialog.getByRole('button', { name: 'Save' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+        await log.getByRole('button', { name: 'Retry' }).click();
+        await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+        expect(await log.getByRole('alert').count()).toBe(0);
+      } finally {
+        proxy.apiKey = null;
+      }
+    });
+  }
 
   it('retries with fewer passages when the server says the prompt overflowed, and says so', async () => {
     const { page } = await openApp(browser, `${proxy.url}/`);

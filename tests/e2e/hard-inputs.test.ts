@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { PDFDocument, rgb } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
 import { makePdf } from '../support/pdfs';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
@@ -20,13 +20,42 @@ function encrypt(pdf: Uint8Array, password: string): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, 'out.pdf')));
 }
 
-async function imageOnlyPdf(): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  const page = pdf.addPage([595, 842]);
-  // Shapes only, like a scan: something to see, nothing to extract.
-  for (let i = 0; i < 20; i++) page.drawRectangle({ x: 60, y: 780 - i * 30, width: 300 + (i % 5) * 40, height: 12, color: rgb(0.2, 0.2, 0.2) });
-  return pdf.save();
+/**
+ * A scan of a PDF, as a scanner writes one: each page a JPEG picture (rendered by Debian's
+ * Ghostscript) and no text at all.
+ */
+async function scanOf(pdf: Uint8Array): Promise<Uint8Array> {
+  const dir = mkdtempSync(join(tmpdir(), 'memory-cache-scan-'));
+  writeFileSync(join(dir, 'in.pdf'), pdf);
+  execFileSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=jpeg', '-r60', '-dJPEGQ=70', `-sOutputFile=${join(dir, 'page-%d.jpg')}`, join(dir, 'in.pdf')]);
+  const scan = await PDFDocument.create();
+  const pages = readdirSync(dir).filter((name) => name.startsWith('page-')).sort((a, b) => Number(/\d+/.exec(a)) - Number(/\d+/.exec(b)));
+  for (const name of pages) {
+    const image = await scan.embedJpg(readFileSync(join(dir, name)));
+    scan.addPage([595, 842]).drawImage(image, { x: 0, y: 0, width: 595, height: 842 });
+  }
+  return scan.save();
 }
+
+/** Pages taken from several PDFs into one, with qpdf: [file, page range] pairs. */
+function joinPages(parts: [Uint8Array, string][]): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'memory-cache-join-'));
+  const args = parts.flatMap(([bytes, range], i) => {
+    writeFileSync(join(dir, `${i}.pdf`), bytes);
+    return [join(dir, `${i}.pdf`), range];
+  });
+  execFileSync('qpdf', ['--empty', '--pages', ...args, '--', join(dir, 'out.pdf')]);
+  return new Uint8Array(readFileSync(join(dir, 'out.pdf')));
+}
+
+const HARBOUR = {
+  title: 'Harbour Survey',
+  pages: [
+    { heading: 'Harbour Survey', paragraphs: ['The harbour wall was rebuilt in granite after the storm of 1953.'] },
+    { paragraphs: ['Page two notes the tide gauges and the lighthouse keeper.'] },
+    { paragraphs: ['Page three lists the moorings of the fishing fleet.'] },
+  ],
+};
 
 describe('hard inputs', () => {
   it('asks for the password of a protected PDF, says when it is wrong, and lets the person skip', async () => {
@@ -76,13 +105,31 @@ describe('hard inputs', () => {
     await expect.poll(() => searchResults(page).first().innerText()).toContain('kingfishers.pdf');
   });
 
-  it('keeps a PDF without a text layer, viewable, and says search cannot see it', async () => {
-    const { page } = await openApp(browser(), appUrl);
-    await addFiles(page, [pdfFile('scan.pdf', await imageOnlyPdf())]);
+  it('keeps a scanned PDF, viewable and marked as without text, and names the scanned pages of one partly scanned', async () => {
+    const { page, cspViolations, errors } = await openApp(browser(), appUrl);
+    const typed = await makePdf(HARBOUR);
+    const scan = await scanOf(typed);
+    await addFiles(page, [pdfFile('scan.pdf', scan), pdfFile('mixed.pdf', joinPages([[typed, '1'], [scan, '2-3']]))]);
     const item = libraryItem(page, 'scan.pdf');
-    await item.filter({ hasText: 'no text layer' }).waitFor();
+    await item.filter({ hasText: 'Ready (no text layer: search cannot see it)' }).waitFor();
+    const mixed = libraryItem(page, 'mixed.pdf');
+    await mixed.filter({ hasText: 'Ready, but pages 2–3 have no text layer (search cannot see them)' }).waitFor();
+    expect((await search(page, 'harbour wall granite'))[0]).toContain('mixed.pdf');
+
+    // The pictures are there to read: the viewer draws the scanned page.
     await item.getByRole('button', { name: 'scan', exact: true }).click();
-    await page.getByRole('dialog', { name: 'scan' }).getByText('Page 1 of 1').waitFor();
+    const viewer = page.getByRole('dialog', { name: 'scan' });
+    await viewer.getByText('Page 1 of 3').waitFor();
+    const inkedPixels = () =>
+      viewer.locator('canvas').first().evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let inked = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 128 && data[i + 1] < 128 && data[i + 2] < 128) inked++;
+        return inked;
+      });
+    await expect.poll(inkedPixels).toBeGreaterThan(200);
+    expect(cspViolations).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('reads Japanese text through the character maps it ships', async () => {

@@ -23,6 +23,8 @@ import type { AddressInfo } from 'node:net';
  * - `citations`: text written into the answer's stream before the model's first token, so an
  *   answer cites passages as [n] the way an instructed model does;
  * - `streamError`: a failure reported inside the stream once text has gone out;
+ * - `paceMs`: a pause after each piece of the stream, for an answer that arrives as slowly as
+ *   a large model writes (the test model writes a thousand tokens a second);
  * - `apiKey` (0.9): the key its --api-key would ask for on /completion.
  */
 
@@ -38,6 +40,7 @@ export interface LlamafileProxy {
   citations: string | null;
   /** A failure the server reports inside the stream once some text has gone out, in the generation's way. */
   streamError: string | null;
+  paceMs: number;
   /** An API key 0.9 asks for on /completion (its --api-key); it answers 401 "Unauthorized" without it. */
   apiKey: string | null;
   /** The JSON bodies of every /completion request, in order. */
@@ -117,7 +120,7 @@ function finalChunk09(chunk: Record<string, unknown>, truncated: boolean, nCtx: 
 
 export async function startLlamafileProxy(upstreamUrl: string, generation: Generation, options: LlamafileProxyOptions = {}): Promise<LlamafileProxy> {
   const target = new URL(upstreamUrl);
-  const proxy: LlamafileProxy = { url: '', generation, claimContext: null, citations: null, streamError: null, apiKey: null, completions: [], close: () => Promise.resolve() };
+  const proxy: LlamafileProxy = { url: '', generation, claimContext: null, citations: null, streamError: null, paceMs: 0, apiKey: null, completions: [], close: () => Promise.resolve() };
 
   const call = (method: string, path: string, headers: IncomingHttpHeaders, body?: Buffer): Promise<Upstream> =>
     new Promise((resolve, reject) => {
@@ -183,6 +186,10 @@ export async function startLlamafileProxy(upstreamUrl: string, generation: Gener
         answer.setEncoding('utf8');
         answer.on('data', (data: string) => {
           if (failed) return;
+          if (proxy.paceMs > 0) {
+            answer.pause();
+            setTimeout(() => answer.resume(), proxy.paceMs);
+          }
           pending += data;
           const lines = pending.split('\n');
           pending = lines.pop() ?? '';

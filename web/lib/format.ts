@@ -25,6 +25,18 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
 
+/** Page numbers as a person writes them: [2, 3, 4, 7] is "2–4, 7". */
+export function pageRanges(pages: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    let end = i;
+    while (end + 1 < pages.length && pages[end + 1] === pages[end] + 1) end++;
+    ranges.push(end > i ? `${pages[i]}–${pages[end]}` : String(pages[i]));
+    i = end;
+  }
+  return ranges.join(', ');
+}
+
 /** Web pages, Markdown and text are cut into sections where a PDF has pages. */
 export function unitOf(doc: { kind?: string }): LocationUnit {
   return doc.kind === undefined || doc.kind === 'pdf' ? 'page' : 'section';

@@ -102,6 +102,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
     state: 'ingesting',
   };
   const chunker = new Chunker();
+  const pagesWithoutText: number[] = [];
   let pending: StoredChunk[] = [];
   const store = (drafts: ChunkDraft[]) => {
     for (const draft of drafts) pending.push({ id: chunkId(id, draft.seq), docId: id, ...draft });
@@ -130,6 +131,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
       },
       async (pageNumber, text) => {
         doc.textChars += text.length;
+        if (kind === 'pdf' && text.trim().length === 0) pagesWithoutText.push(pageNumber);
         store(kind === 'pdf' ? chunker.addPage(pageNumber, text) : chunker.addSection(pageNumber, text));
         if (pending.length >= batchSize) await flush();
         if (pageNumber % PROGRESS_NOTE_PAGES === 0) await noteProgress(db, { ...doc, pagesDone: pageNumber });
@@ -144,6 +146,9 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
       publishedAt: provenance.publishedAt,
     });
     if (read.failedPages.length > 0) doc.failedPages = read.failedPages;
+    // A document with no text at all says so as a whole; one partly scanned names its pages.
+    const silent = pagesWithoutText.filter((n) => !read.failedPages.includes(n)).sort((a, b) => a - b);
+    if (doc.textChars > 0 && silent.length > 0) doc.pagesWithoutText = silent;
     if (read.sectionHeadings) doc.sectionHeadings = read.sectionHeadings;
     store(chunker.finish());
     signal?.throwIfAborted();

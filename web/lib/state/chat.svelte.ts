@@ -67,8 +67,17 @@ export class Chat {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.open();
+    } finally {
+      // Settings opens once they are read, or once it is clear they cannot be.
+      this.settingsLoaded = true;
+    }
+  }
+
+  private async open(): Promise<void> {
     this.db = this.library.database;
-    if (!this.db) return void (this.settingsLoaded = true);
+    if (!this.db) return;
     const db = this.db;
     const conversations = await listConversations(db);
     // An answer still marked as streaming, in a conversation no open tab is answering in, was
@@ -94,7 +103,6 @@ export class Chat {
     const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
     this.rememberApiKey = typeof storedKey === 'string' && storedKey.length > 0;
     this.setApiKeyInMemory(storedKey || sessionStorage.getItem(SESSION_API_KEY) || '');
-    this.settingsLoaded = true;
     // The first status check ran before the key was known.
     if (this.apiKey) void this.server.check();
   }

@@ -29,6 +29,8 @@ export interface StoredDocument {
   state: DocumentState;
   /** Pages pdf.js could not read; the rest of the document is in the library. */
   failedPages?: number[];
+  /** Pages with no text to read (scanned), when some pages have text: search cannot see these. */
+  pagesWithoutText?: number[];
   /** Pages read when an import was interrupted. */
   pagesDone?: number;
   /** What the file is; absent means a PDF (documents added before other kinds existed). */
