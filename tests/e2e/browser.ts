@@ -107,6 +107,25 @@ export async function search(page: Page, query: string): Promise<string[]> {
 }
 
 /** Sets the longest answer in Settings, as a person does. */
+/** What the page sent to /completion. */
+export interface CompletionBody {
+  prompt: string;
+  n_predict: number;
+  temperature: number;
+  top_p: number;
+  stop: string[];
+  cache_prompt: boolean;
+  stream: boolean;
+}
+
+/** Asks a question as a person does, and gives back the /completion request it made. */
+export async function ask(page: Page, question: string): Promise<CompletionBody> {
+  const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
+  await page.getByRole('textbox', { name: 'Ask your library' }).fill(question);
+  await page.getByRole('button', { name: 'Send' }).click();
+  return JSON.parse((await request).postData() ?? '{}') as CompletionBody;
+}
+
 export async function setAnswerLength(page: Page, tokens: number): Promise<void> {
   await page.getByRole('button', { name: 'Settings' }).click();
   const dialog = page.getByRole('dialog', { name: 'Settings' });

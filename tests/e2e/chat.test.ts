@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
+import { addFiles, ask, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 /**
@@ -27,22 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-interface CompletionBody {
-  prompt: string;
-  n_predict: number;
-  cache_prompt: boolean;
-  stream: boolean;
-}
-
-
-async function ask(page: Page, question: string): Promise<CompletionBody> {
-  const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
-  await page.getByRole('textbox', { name: 'Ask your library' }).fill(question);
-  await page.getByRole('button', { name: 'Send' }).click();
-  return JSON.parse((await request).postData() ?? '{}') as CompletionBody;
-}
-
 
 describe('chat with the library', () => {
   it('streams an answer built from the passages, with sources that open the viewer, kept after a reload', async () => {

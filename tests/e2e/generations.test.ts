@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
+import { addFiles, ask, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { startLlamafileProxy, type Generation, type LlamafileProxy } from '../support/llamafile-proxy';
 import { singleFilePage } from '../support/saved-pages';
@@ -32,23 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-interface CompletionBody {
-  prompt: string;
-  n_predict: number;
-  temperature: number;
-  top_p: number;
-  stop: string[];
-  cache_prompt: boolean;
-  stream: boolean;
-}
-
-async function ask(page: Page, question: string): Promise<CompletionBody> {
-  const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
-  await page.getByRole('textbox', { name: 'Ask your library' }).fill(question);
-  await page.getByRole('button', { name: 'Send' }).click();
-  return JSON.parse((await request).postData() ?? '{}') as CompletionBody;
-}
 
 /** How many passages a prompt carries: each starts a line with its number and quoted title. */
 function passagesIn(prompt: string): number {

@@ -381,7 +381,8 @@ describe('npm start on a fresh clone, through npm', () => {
     const url = `http://127.0.0.1:${port}/`;
     cloneEnv.MEMORY_CACHE_SERVER = appUrl.replace(/\/$/, '');
     try {
-      const running = await npm(['run', 'dev', '--', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], clone, (output) => output.includes(`Local:   ${url}`));
+      // Vite colours its output where CI is set (picocolors), which splits the URL with escapes.
+      const running = await npm(['run', 'dev', '--', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], clone, (output) => output.replace(/\x1b\[[\d;]*m/g, '').includes(`Local:   ${url}`));
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('/@vite/client');
