@@ -7,7 +7,7 @@ import { PDFDocument } from 'pdf-lib';
 import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
 import { makePdf } from '../support/pdfs';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
-import { cjkPdf, pdfWithBrokenPages, rtlPdf, withBrokenXref } from '../support/raw-pdf';
+import { brokenMapPdf, cjkPdf, pdfWithBrokenPages, rtlPdf, withBrokenXref } from '../support/raw-pdf';
 
 const appUrl = inject('appUrl');
 const browser = useBrowser();
@@ -130,6 +130,27 @@ describe('hard inputs', () => {
     await expect.poll(inkedPixels).toBeGreaterThan(200);
     expect(cspViolations).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('drops the garbage a broken font map yields, and indexes the readable text beside it', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    await addFiles(page, [pdfFile('garbled.pdf', brokenMapPdf('The grey heron waits in the reeds at dawn.', 40))]);
+    await libraryItem(page, 'garbled.pdf').filter({ hasText: /\bReady\b/ }).waitFor();
+    expect((await search(page, 'grey heron reeds'))[0]).toContain('garbled.pdf');
+    // What is stored (and so indexed and given to the model) holds the readable line and none of the garbage.
+    const stored = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('memory-cache');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const read = open.result.transaction('chunks').objectStore('chunks').getAll();
+            read.onsuccess = () => resolve((read.result as { text: string }[]).map((c) => c.text).join('\n'));
+          };
+        }),
+    );
+    expect(stored).toContain('The grey heron waits in the reeds at dawn.');
+    expect(stored).not.toMatch(/[\u0000-\u0008\u000b-\u001f\ufffd\ue000-\uf8ff]/);
   });
 
   it('reads Japanese text through the character maps it ships', async () => {

@@ -1,6 +1,7 @@
 /**
  * PDFs written object by object, for the shapes a PDF library will not produce: broken page
- * trees, fonts that need pdf.js's CJK character maps, a cross-reference table that lies.
+ * trees, fonts that need pdf.js's CJK character maps, a broken Unicode map, a cross-reference
+ * table that lies.
  */
 
 /** Assembles numbered objects (object 1 first) into a PDF with a correct xref table. */
@@ -108,6 +109,34 @@ export function rtlPdf(words: string[]): Uint8Array {
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>',
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>',
+    stream(toUnicode),
+    stream(content),
+  ]);
+}
+
+/**
+ * A page with a line of readable Helvetica text and a line in a font whose ToUnicode map is
+ * broken the ways real ones are: its codes map to private-use code points, control
+ * characters and the replacement character, so extraction yields garbage for that line.
+ */
+export function brokenMapPdf(readable: string, garbageLength: number): Uint8Array {
+  const targets = ['e000', 'e001', 'f8ff', '0001', '0007', 'fffd', '001f'];
+  const toUnicode = [
+    '/CIDInit /ProcSet findresource begin 12 dict begin begincmap',
+    '/CMapName /Broken def /CMapType 2 def',
+    '1 begincodespacerange <00> <FF> endcodespacerange',
+    `${targets.length} beginbfchar`,
+    ...targets.map((target, i) => `<${(0x41 + i).toString(16)}> <${target}>`),
+    'endbfchar endcmap CMapName currentdict /CMap defineresource pop end end',
+  ].join('\n');
+  const garbage = Array.from({ length: garbageLength }, (_, i) => (0x41 + (i % targets.length)).toString(16)).join('');
+  const content = `BT /F1 14 Tf 56 780 Td (${escapePdfString(readable)}) Tj ET\nBT /F2 14 Tf 56 740 Td <${garbage}> Tj ET`;
+  return assemblePdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 7 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Courier /ToUnicode 6 0 R >>',
     stream(toUnicode),
     stream(content),
   ]);
