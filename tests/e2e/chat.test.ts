@@ -149,6 +149,13 @@ describe('chat with the library', () => {
     await log.getByRole('button', { name: 'Regenerate' }).last().click();
     expect((await again).postData()).toContain('How often should I turn it?');
     await expect.poll(() => log.getByRole('button', { name: 'Regenerate' }).count()).toBe(2);
+    // cache_prompt at work: the regenerated answer's prompt is the same, so the server reads
+    // nearly all of it from its cache, and the follow-up before it reused the start it shared.
+    const cacheFigures = async () =>
+      [...(await log.innerText()).matchAll(/([\d,]+) prompt tokens \(([\d,]+) from the server's cache\)/g)].map((m) => [m[1], m[2]].map((n) => Number(n.replace(/,/g, ''))));
+    await expect.poll(async () => (await cacheFigures()).length).toBe(2);
+    const [, [promptTokens, cachedTokens]] = await cacheFigures();
+    expect(cachedTokens).toBeGreaterThan(promptTokens * 0.9);
 
     const conversations = page.getByRole('list', { name: 'Conversations' });
     await page.getByRole('button', { name: 'New conversation' }).click();
