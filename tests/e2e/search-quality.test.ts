@@ -90,6 +90,6 @@ describe('search as a new user tries it', () => {
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Add folder' }).click();
     await (await chooser).setFiles(folder);
-    await page.getByRole('status').filter({ hasText: 'No PDFs or saved pages in that folder.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'No PDFs, saved web pages, Markdown or text files in that folder.' }).waitFor();
   });
 });

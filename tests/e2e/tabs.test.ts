@@ -81,6 +81,8 @@ describe('two tabs of the app at once', () => {
       await second.getByRole('textbox', { name: 'Ask your library' }).fill('And what do they eat?');
       await second.getByRole('button', { name: 'Send' }).click();
       await second.getByRole('alert').filter({ hasText: 'This conversation is getting an answer in another tab' }).waitFor();
+      // The question that could not be asked is not lost.
+      expect(await second.getByRole('textbox', { name: 'Ask your library' }).inputValue()).toBe('And what do they eat?');
       await conversations.getByRole('button', { name: `Rename conversation ${question}` }).click();
       await second.getByRole('textbox', { name: 'New name for the conversation' }).fill('Hermit crabs');
       await second.getByRole('button', { name: 'Save' }).click();
@@ -99,6 +101,33 @@ describe('two tabs of the app at once', () => {
         expect((await log.getByRole('group', { name: 'Answer text' }).innerText()).length).toBeGreaterThan(0);
       }
     } finally {
+      await context.close();
+      await proxy.close();
+    }
+  });
+
+  it('tell an answer whose tab was closed from one still arriving', async () => {
+    const proxy = await startFaultProxy(new URL(appUrl).origin);
+    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const [first, second] = [await context.newPage(), await context.newPage()];
+      for (const page of [first, second]) await page.goto(`${proxy.url}/`);
+      await first.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      proxy.fault = 'slow';
+      proxy.delayMs = 30_000;
+      await first.getByRole('textbox', { name: 'Ask your library' }).fill('Where do hermit crabs live?');
+      await first.getByRole('button', { name: 'Send' }).click();
+      await second.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Where do hermit crabs live?', exact: true }).click();
+      const log = second.getByRole('log', { name: 'Conversation' });
+      await log.getByText('This answer is arriving in another tab.').waitFor();
+
+      // The tab writing the answer is closed mid-answer: the other tab says so, and offers Retry.
+      await first.close();
+      await log.getByRole('alert').filter({ hasText: 'This answer was cut off: the page was closed while this answer was arriving' }).waitFor({ timeout: 10_000 });
+      await log.getByRole('button', { name: 'Retry' }).waitFor();
+      expect(await log.getByText('This answer is arriving in another tab.').count()).toBe(0);
+    } finally {
+      proxy.fault = 'none';
       await context.close();
       await proxy.close();
     }

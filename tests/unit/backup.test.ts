@@ -4,7 +4,7 @@ import { BlobReader, BlobWriter, TextReader, TextWriter, Uint8ArrayReader, Uint8
 import { sha256Hex } from '../../web/lib/ingest/hash';
 import { openLibraryDB, type LibraryDB, type StoredDocument } from '../../web/lib/storage/schema';
 import { beginDocument, chunkId, completeDocument, getDocumentChunks, getFile, listReadyDocuments, putChunks } from '../../web/lib/storage/library';
-import { listConversations, putConversation, putSetting, getSetting } from '../../web/lib/storage/conversations';
+import { listConversations, putConversation, putSettings, getSetting } from '../../web/lib/storage/conversations';
 import { exportLibrary, importLibrary } from '../../web/lib/backup/backup';
 import { describeImport } from '../../web/lib/backup/report';
 import { rebuildIndex } from '../../web/lib/search/persisted-index';
@@ -35,8 +35,7 @@ async function sourceLibrary(): Promise<LibraryDB> {
   await addDoc(db, idA, 'Tide Pools', ['Starfish eat mussels.', 'Visit at a spring tide.'], BYTES_A);
   await addDoc(db, idB, 'Sealed', ['The brass key is under the lantern.'], BYTES_B, 'lantern');
   await putConversation(db, conversation);
-  await putSetting(db, 'chat', { temperature: 0.7 });
-  await putSetting(db, 'apiKey', 'secret-key');
+  await putSettings(db, { chat: { temperature: 0.7 }, apiKey: 'secret-key' });
   return db;
 }
 
@@ -88,7 +87,7 @@ describe('backup and restore', () => {
     const target = await freshDb();
     await addDoc(target, idA, 'Tide Pools', ['Starfish eat mussels.', 'Visit at a spring tide.'], BYTES_A);
     await putConversation(target, { ...conversation, title: 'My own tides chat' });
-    await putSetting(target, 'chat', { temperature: 0.1 });
+    await putSettings(target, { chat: { temperature: 0.1 } });
 
     const report = await importLibrary(target, backup);
     expect(report).toMatchObject({ documentsAdded: 1, documentsAlreadyHere: 1, conversationsAdded: 0, conversationsCopied: 1, settingsApplied: false });
@@ -149,6 +148,24 @@ describe('backup and restore', () => {
     const [restored] = await listReadyDocuments(target);
     expect(restored.title).toBe('Saved page');
     expect(restored.sourceUrl).toBeUndefined();
+  });
+
+  it("keeps a browser's own notes out of a backup, and restores only conversations shaped as the app writes them", async () => {
+    const source = await sourceLibrary();
+    await putSettings(source, { 'waitingFiles:tab-1': [{ fileName: 'elsewhere.pdf', size: 10 }] });
+    const files = await entriesOf(await exportLibrary(source));
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('backup.json'))) as { settings: { key: string }[]; conversations: unknown[] };
+    expect(manifest.settings.map((s) => s.key)).toEqual(['chat']);
+    manifest.conversations.push({ id: 'broken', title: 'No messages' });
+    files.set('backup.json', new TextEncoder().encode(JSON.stringify(manifest)));
+    // A library whose only setting is a tab's list of waiting files has no settings of its own yet.
+    const target = await freshDb();
+    await putSettings(target, { 'waitingFiles:tab-2': [{ fileName: 'mine.pdf', size: 3 }] });
+    const report = await importLibrary(target, await zipOf(files));
+    expect(report).toMatchObject({ settingsApplied: true, conversationsAdded: 1, conversationsFailed: 1 });
+    expect(await getSetting(target, 'chat')).toEqual({ temperature: 0.7 });
+    expect(await getSetting(target, 'waitingFiles:tab-1')).toBeUndefined();
+    expect((await listConversations(target)).map((c) => c.id)).toEqual(['c1']);
   });
 
   it('refuses files that are not backups, changing nothing', async () => {

@@ -60,12 +60,12 @@ describe('collecting the files of a drop or a folder', () => {
   it('says when a dropped folder holds no documents', async () => {
     const collected = await filesFromDrop(dropOf({ Photos: { 'cat.jpg': new File(['x'], 'cat.jpg') }, 'c.pdf': pdf('c.pdf') }));
     expect(collected.files.map((f) => f.name)).toEqual(['c.pdf']);
-    expect(collectedNotice(collected)).toBe('No PDFs or saved pages in “Photos”.');
+    expect(collectedNotice(collected)).toBe('No PDFs, saved web pages, Markdown or text files in “Photos”.');
   });
 
   it('says when a picked folder holds no documents, and nothing when it does', () => {
-    expect(collectedNotice(collectFolder([new File(['x'], 'cat.jpg')]))).toBe('No PDFs or saved pages in that folder.');
-    expect(collectedNotice(collectFolder([]))).toBe('No PDFs or saved pages in that folder.');
+    expect(collectedNotice(collectFolder([new File(['x'], 'cat.jpg')]))).toBe('No PDFs, saved web pages, Markdown or text files in that folder.');
+    expect(collectedNotice(collectFolder([]))).toBe('No PDFs, saved web pages, Markdown or text files in that folder.');
     expect(collectedNotice(collectFolder([pdf('a.pdf')]))).toBeNull();
   });
 });

@@ -62,3 +62,12 @@ export async function isHeld(name: string): Promise<boolean | null> {
   const { held = [] } = await manager.query();
   return held.some((lock) => lock.name === name);
 }
+
+/**
+ * Resolves once whoever holds the lock lets go (at once if nobody does); null where there are
+ * no Web Locks, and so no way to know about other tabs.
+ */
+export function whenFree(name: string): Promise<void> | null {
+  const manager = locks();
+  return manager ? manager.request(name, () => undefined).then(() => undefined) : null;
+}

@@ -8,6 +8,8 @@ import { describeStorageFailure } from '../storage/usage';
 import { ingestLockName, withLockIfFree } from '../locks';
 import { sha256Hex } from '../ingest/hash';
 import type { DocumentKind } from '../ingest/document-kind';
+import { isWaitingFilesKey } from '../ingest/waiting-files';
+import { linkableUrl } from '../provenance/site';
 
 /**
  * One-file backup of everything: each document's original bytes, its chunks and metadata,
@@ -25,8 +27,13 @@ export const BACKUP_FORMAT = 'memory-cache-backup';
 export const BACKUP_VERSION = 1;
 const MANIFEST = 'backup.json';
 const CHUNK_BATCH = 200;
-/** Never exported: an API key stays in the browser that was given it. */
-const PRIVATE_SETTINGS = new Set(['apiKey']);
+/**
+ * Settings that belong to this browser, never exported or restored: an API key stays in the
+ * browser that was given it, and a tab's list of files still to add means nothing elsewhere.
+ */
+function isLocalSetting(key: string): boolean {
+  return key === 'apiKey' || isWaitingFilesKey(key);
+}
 /** Written bytes are gathered into a Blob of about this size, so they need not stay in memory. */
 const BLOB_PART_BYTES = 16 << 20;
 const EXTENSIONS: Record<DocumentKind, string> = { pdf: 'pdf', html: 'html', mhtml: 'mhtml', markdown: 'md', text: 'txt' };
@@ -95,7 +102,7 @@ export async function exportLibrary(db: LibraryDB, onlyIds?: Set<string>): Promi
     await zip.add(entry.file, new Uint8ArrayReader(new Uint8Array(stored.bytes)), { level: 0 });
     await zip.add(entry.chunks, new TextReader(JSON.stringify(await getDocumentChunks(db, doc.id))));
   }
-  const settings = onlyIds ? [] : (await db.getAll('settings')).filter((s) => !PRIVATE_SETTINGS.has(s.key));
+  const settings = onlyIds ? [] : (await db.getAll('settings')).filter((s) => !isLocalSetting(s.key));
   const conversations = onlyIds ? [] : await listConversations(db);
   const manifest: Manifest = { format: BACKUP_FORMAT, version: BACKUP_VERSION, exportedAt: Date.now(), documents, conversations, settings };
   await zip.add(MANIFEST, new TextReader(JSON.stringify(manifest, null, 1)));
@@ -153,6 +160,10 @@ async function restore(db: LibraryDB, manifest: Manifest, entries: Entries): Pro
 
   // What fails here leaves the documents restored above as they are, and says so.
   for (const conversation of manifest.conversations) {
+    if (!isConversation(conversation)) {
+      report.conversationsFailed++;
+      continue;
+    }
     try {
       const existing = await getConversation(db, conversation.id);
       if (!existing) {
@@ -169,14 +180,24 @@ async function restore(db: LibraryDB, manifest: Manifest, entries: Entries): Pro
 
   // Settings come in only where this library has none: a person's own choices win.
   try {
-    if ((await db.count('settings')) === 0 && manifest.settings.length > 0) {
-      for (const setting of manifest.settings) if (!PRIVATE_SETTINGS.has(setting.key)) await db.put('settings', setting);
+    const ownSettings = (await db.getAllKeys('settings')).filter((key) => !isLocalSetting(String(key)));
+    if (ownSettings.length === 0 && manifest.settings.length > 0) {
+      for (const setting of manifest.settings) if (!isLocalSetting(setting.key)) await db.put('settings', setting);
       report.settingsApplied = true;
     }
   } catch {
     report.settingsFailed = true;
   }
   return report;
+}
+
+/** A conversation as the app writes one: anything else would break the conversation list. */
+function isConversation(value: unknown): value is StoredConversation {
+  const c = value as Partial<StoredConversation> | null;
+  return (
+    typeof c === 'object' && c !== null && typeof c.id === 'string' && typeof c.title === 'string' && typeof c.createdAt === 'number' && typeof c.updatedAt === 'number' &&
+    Array.isArray(c.messages) && c.messages.every((m) => typeof m === 'object' && m !== null && typeof m.id === 'string' && (m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string')
+  );
 }
 
 const DAMAGED = 'its part of the backup is damaged; make the backup again from a library that has it';
@@ -195,7 +216,7 @@ function chunksOf(json: string, doc: StoredDocument): StoredChunk[] | null {
 
 /** Only web addresses become links: a backup is a file anyone could have written. */
 function withSafeSource(doc: StoredDocument): StoredDocument {
-  if (doc.sourceUrl === undefined || /^https?:\/\//i.test(doc.sourceUrl)) return doc;
+  if (doc.sourceUrl === undefined || linkableUrl(doc.sourceUrl) !== undefined) return doc;
   const { sourceUrl: _dropped, ...rest } = doc;
   return rest;
 }

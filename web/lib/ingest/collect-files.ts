@@ -115,7 +115,7 @@ export function collectedNotice(collected: Collected): string | null {
   if (collected.emptyFolders.length > 0) {
     const named = collected.emptyFolders.filter((name) => name.length > 0);
     const where = named.length === 0 ? 'that folder' : named.map((name) => `“${name}”`).join(', ');
-    notes.push(`No PDFs or saved pages in ${where}.`);
+    notes.push(`No PDFs, saved web pages, Markdown or text files in ${where}.`);
   }
   if (collected.unreadable.length > 0) {
     const names = collected.unreadable.slice(0, 3).join(', ') + (collected.unreadable.length > 3 ? ` and ${collected.unreadable.length - 3} more` : '');

@@ -15,6 +15,11 @@ export interface WaitingFile {
 
 const PREFIX = 'waitingFiles:';
 
+/** Whether a settings key is one of these lists (they stay in this browser: see backup). */
+export function isWaitingFilesKey(key: string): boolean {
+  return key.startsWith(PREFIX);
+}
+
 export async function noteWaitingFiles(db: LibraryDB, tabId: string, files: WaitingFile[]): Promise<void> {
   if (files.length === 0) await db.delete('settings', PREFIX + tabId);
   else await db.put('settings', { key: PREFIX + tabId, value: files });

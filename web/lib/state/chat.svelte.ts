@@ -6,8 +6,8 @@ import type { CompletionFinal } from '../server/stream';
 import { PromptBuilder, type PreparedPrompt } from '../chat/prepare';
 import { DEFAULT_CHAT_SETTINGS, sanitizeSettings, type ChatSettings } from '../chat/settings';
 import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/schema';
-import { deleteConversation, getSetting, listConversations, putSetting, renameConversation, saveConversationMessages } from '../storage/conversations';
-import { conversationLockName, withLockIfFree } from '../locks';
+import { deleteConversation, getSetting, listConversations, putSettings, renameConversation, saveConversationMessages } from '../storage/conversations';
+import { conversationLockName, whenFree, withLockIfFree } from '../locks';
 import { describeStorageFailure } from '../storage/usage';
 import { newId } from '../ids';
 import { historyOf } from '../chat/history';
@@ -67,24 +67,41 @@ export class Chat {
   }
 
   async start(): Promise<void> {
+    this.db = this.library.database;
+    const db = this.db;
     try {
-      await this.open();
+      if (!db) return;
+      // Settings first: the Settings form opens once they are read, and must never show (and
+      // save) the defaults over a person's own because something later failed.
+      await this.loadSettings();
     } finally {
-      // Settings opens once they are read, or once it is clear they cannot be.
       this.settingsLoaded = true;
+    }
+    this.tabs?.listen((message) => {
+      if (message.type === 'conversations-changed') void this.refresh();
+      if (message.type === 'settings-changed') void this.loadSettings();
+    });
+    // The first status check ran before the key was known.
+    if (this.apiKey) void this.server.check();
+    try {
+      const conversations = await listConversations(db);
+      await this.markAbandonedAnswers(db, conversations);
+      this.conversations = conversations;
+      for (const { id } of conversations) this.storedIds.add(id);
+      this.watchArriving(conversations);
+    } catch (error) {
+      this.storageProblem = `Your conversations could not be read: ${error instanceof Error ? error.message : String(error)}. Search and reading still work.`;
     }
   }
 
-  private async open(): Promise<void> {
-    this.db = this.library.database;
-    if (!this.db) return;
-    const db = this.db;
-    const conversations = await listConversations(db);
-    // An answer still marked as streaming, in a conversation no open tab is answering in, was
-    // cut off by a closed tab: keep what arrived.
+  /**
+   * An answer still marked as streaming, in a conversation no open tab is answering in, was
+   * cut off by a tab that closed: what arrived is kept, marked so.
+   */
+  private async markAbandonedAnswers(db: LibraryDB, conversations: StoredConversation[]): Promise<void> {
     for (const conversation of conversations) {
       const arriving = conversation.messages.filter((m) => m.status === 'streaming');
-      if (arriving.length === 0) continue;
+      if (arriving.length === 0 || conversation.id === this.streamingConversation?.id) continue;
       await withLockIfFree(conversationLockName(conversation.id), async () => {
         for (const message of arriving) {
           message.status = 'cut-off';
@@ -93,23 +110,15 @@ export class Chat {
         await saveConversationMessages(db, conversation, false);
       });
     }
-    this.conversations = conversations;
-    for (const { id } of conversations) this.storedIds.add(id);
-    this.tabs?.listen((message) => {
-      if (message.type === 'conversations-changed') void this.refresh();
-      if (message.type === 'settings-changed') void this.loadSettings();
-    });
-    await this.loadSettings();
+  }
+
+  /** Takes in the stored settings and API key: at start, and after another tab or a restore wrote them. */
+  async loadSettings(): Promise<void> {
+    if (!this.db) return;
+    this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
     const storedKey = await getSetting<string>(this.db, API_KEY_KEY);
     this.rememberApiKey = typeof storedKey === 'string' && storedKey.length > 0;
     this.setApiKeyInMemory(storedKey || sessionStorage.getItem(SESSION_API_KEY) || '');
-    // The first status check ran before the key was known.
-    if (this.apiKey) void this.server.check();
-  }
-
-  /** Takes in the stored settings: at start, and after another tab or a restore wrote them. */
-  async loadSettings(): Promise<void> {
-    if (this.db) this.settings = sanitizeSettings(await getSetting<Partial<ChatSettings>>(this.db, SETTINGS_KEY));
   }
 
   /** After a backup was restored: its conversations and settings, here and in the other tabs. */
@@ -134,15 +143,15 @@ export class Chat {
     else sessionStorage.removeItem(SESSION_API_KEY);
     const db = this.db;
     if (db) {
-      await this.guardWrite(
+      const saved = await this.guardWrite(
         async () => {
-          await putSetting(db, SETTINGS_KEY, $state.snapshot(this.settings));
-          await putSetting(db, API_KEY_KEY, remember ? apiKey : '');
+          await putSettings(db, { [SETTINGS_KEY]: $state.snapshot(this.settings), [API_KEY_KEY]: remember ? apiKey : '' });
+          return true;
         },
         'The settings could not be saved',
         'save them again',
       );
-      this.tabs?.post({ type: 'settings-changed' });
+      if (saved) this.tabs?.post({ type: 'settings-changed' });
     }
     void this.server.check();
   }
@@ -160,9 +169,11 @@ export class Chat {
     const clean = title.trim().slice(0, 200);
     const db = this.db;
     if (!conversation || !clean || !db) return;
+    const before = conversation.title;
     conversation.title = clean;
-    await this.guardWrite(() => renameConversation(db, id, clean), 'The conversation could not be renamed', 'rename it again');
-    this.tabs?.post({ type: 'conversations-changed' });
+    const renamed = await this.guardWrite(() => renameConversation(db, id, clean), 'The conversation could not be renamed', 'rename it again');
+    if (renamed === null) conversation.title = before;
+    else this.tabs?.post({ type: 'conversations-changed' });
   }
 
   /** Deleted, or being deleted: never saved again, even by an answer that was streaming into it. */
@@ -222,13 +233,21 @@ export class Chat {
     }
   }
 
+  private refreshes = 0;
+
   /** Something the person should know about their last question that is not part of an answer. */
   notice = $state<string | null>(null);
 
   /** Takes in what another tab (or an import) changed; the answer this tab is streaming stays as it is here. */
   async refresh(): Promise<void> {
-    if (!this.db) return;
-    const stored = await listConversations(this.db);
+    const db = this.db;
+    if (!db) return;
+    const generation = ++this.refreshes;
+    const stored = await listConversations(db);
+    // An answer whose tab closed while this one was open is cut off, not "arriving" for ever.
+    await this.markAbandonedAnswers(db, stored);
+    // A later refresh has read newer conversations: this one's are out of date.
+    if (generation !== this.refreshes) return;
     for (const { id } of stored) this.storedIds.add(id);
     const streaming = this.streamingConversation;
     this.conversations = stored.map((c) => {
@@ -237,6 +256,29 @@ export class Chat {
       return streaming;
     });
     if (this.currentId && !this.conversations.some((c) => c.id === this.currentId)) this.currentId = null;
+    this.watchArriving(stored);
+  }
+
+  /** Conversations another tab is answering in, whose end this tab waits for. */
+  private readonly watched = new Set<string>();
+
+  /**
+   * Waits for the end of each answer another tab is writing, then looks again: a tab that
+   * finishes says so itself, but one that is closed mid-answer says nothing, and its answer
+   * would show as arriving for ever.
+   */
+  private watchArriving(conversations: StoredConversation[]): void {
+    for (const conversation of conversations) {
+      const { id } = conversation;
+      if (this.watched.has(id) || id === this.streamingConversation?.id || !conversation.messages.some((m) => m.status === 'streaming')) continue;
+      const ended = whenFree(conversationLockName(id));
+      if (!ended) return;
+      this.watched.add(id);
+      void ended.then(() => {
+        this.watched.delete(id);
+        void this.refresh();
+      });
+    }
   }
 
   private connectedInfo(): ServerInfo | null {
@@ -244,9 +286,16 @@ export class Chat {
     return status.state === 'connected' ? status.info : null;
   }
 
-  async send(question: string): Promise<void> {
+  /**
+   * The question a follow-up leans on: the last one of the current conversation that was
+   * answered in full (the conversation the model is given holds only those, see historyOf).
+   */
+  readonly previousQuestion = $derived(historyOf(this.current?.messages ?? []).findLast((m) => m.role === 'user')?.content ?? '');
+
+  /** Asks a question; false when it was not asked (another tab is answering in this conversation). */
+  async send(question: string): Promise<boolean> {
     const text = question.trim();
-    if (!text || this.busy || !this.connectedInfo()) return;
+    if (!text || this.busy || !this.connectedInfo()) return false;
     const sentAt = performance.now();
     this.notice = null;
     let conversation = this.current;
@@ -258,7 +307,7 @@ export class Chat {
       conversation = this.conversations[0];
     }
     const target = conversation;
-    await this.whileAnswering(target, async () => {
+    return this.whileAnswering(target, async () => {
       const history = historyOf(target.messages);
       target.messages.push({ id: newId(), role: 'user', content: text, createdAt: Date.now() });
       target.messages.push({ id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' });
@@ -271,12 +320,13 @@ export class Chat {
    * Runs an answer while holding the conversation's lock, so two tabs never answer in the
    * same conversation at once (each would write its own turns over the other's).
    */
-  private async whileAnswering(conversation: StoredConversation, answer: () => Promise<void>): Promise<void> {
+  private async whileAnswering(conversation: StoredConversation, answer: () => Promise<void>): Promise<boolean> {
     const ran = await withLockIfFree(conversationLockName(conversation.id), async () => {
       await answer();
       return true;
     });
     if (ran === null) this.notice = 'This conversation is getting an answer in another tab. Wait for it there, or start a new conversation here.';
+    return ran !== null;
   }
 
   /** Asks the same question again, in place of the given answer. */
@@ -359,11 +409,12 @@ export class Chat {
       // Closing the connection is what stops the server generating after an error here.
       controller.abort();
       this.streamingId = null;
-      this.streamingConversation = null;
       this.controller = null;
       conversation.updatedAt = Date.now();
-      // A conversation deleted while its answer streamed stays deleted (save skips it).
+      // A conversation deleted while its answer streamed stays deleted (save skips it). Until
+      // the finished answer is stored, a refresh keeps this tab's copy, not the stored one.
       await this.save(conversation);
+      this.streamingConversation = null;
     }
   }
 

@@ -95,7 +95,8 @@ export class Library {
       await this.markUnfinishedInterrupted(this.db);
       this.docs = await listReadyDocuments(this.db);
       this.interrupted = await listInterruptedDocuments(this.db);
-      await this.findNotAdded(this.db);
+      // Only a note for the person: a failure to read it must not keep the library closed.
+      await this.findNotAdded(this.db).catch(() => undefined);
       this.index = new IndexClient();
       const opened = await this.index.open(dbName);
       this.indexedVersion = opened.libraryVersion;

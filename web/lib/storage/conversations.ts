@@ -62,8 +62,9 @@ export async function getSetting<T>(db: LibraryDB, key: string): Promise<T | und
   return (await db.get('settings', key))?.value as T | undefined;
 }
 
-export async function putSetting(db: LibraryDB, key: string, value: unknown): Promise<void> {
+/** Several settings in one transaction: all are written, or none. */
+export async function putSettings(db: LibraryDB, settings: Record<string, unknown>): Promise<void> {
   const tx = db.transaction('settings', 'readwrite');
-  queue(tx.store.put({ key, value }));
+  for (const [key, value] of Object.entries(settings)) queue(tx.store.put({ key, value }));
   await tx.done;
 }
