@@ -42,6 +42,11 @@ export function unitOf(doc: { kind?: string }): LocationUnit {
   return doc.kind === undefined || doc.kind === 'pdf' ? 'page' : 'section';
 }
 
+/** The heading of a web document's section (numbered from 1), if it has one. */
+export function sectionHeading(doc: { sectionHeadings?: (string | null)[] }, section: number): string | undefined {
+  return doc.sectionHeadings?.[section - 1] ?? undefined;
+}
+
 /** "page 3", "section 3", or with the section's heading "section 3: Cold brew". */
 export function locationLabel(unit: LocationUnit | undefined, n: number, heading?: string | null): string {
   return heading ? `${unit ?? 'page'} ${n}: ${heading}` : `${unit ?? 'page'} ${n}`;

@@ -98,8 +98,9 @@ export async function exportLibrary(db: LibraryDB, onlyIds?: Set<string>): Promi
     const entry: BackupDocument = { ...doc, file: `documents/${doc.id}.${EXTENSIONS[doc.kind ?? 'pdf']}`, chunks: `chunks/${doc.id}.json` };
     if (stored.password) entry.password = stored.password;
     documents.push(entry);
-    // PDFs are compressed already: stored as they are, which is also much faster.
-    await zip.add(entry.file, new Uint8ArrayReader(new Uint8Array(stored.bytes)), { level: 0 });
+    // PDFs are compressed already: stored as they are, which is also much faster. Saved pages
+    // and text shrink a lot.
+    await zip.add(entry.file, new Uint8ArrayReader(new Uint8Array(stored.bytes)), { level: (doc.kind ?? 'pdf') === 'pdf' ? 0 : 6 });
     await zip.add(entry.chunks, new TextReader(JSON.stringify(await getDocumentChunks(db, doc.id))));
   }
   const settings = onlyIds ? [] : (await db.getAll('settings')).filter((s) => !isLocalSetting(s.key));

@@ -99,6 +99,7 @@ async function ingestLocked(db: LibraryDB, file: File, kind: DocumentKind, id: s
     chunkCount: 0,
     textChars: 0,
     addedAt: Date.now(),
+    fileModifiedAt: file.lastModified || undefined,
     state: 'ingesting',
   };
   const chunker = new Chunker();

@@ -1,5 +1,6 @@
 import type { LibraryDB } from '../storage/schema';
 import { isHeld, tabLockName } from '../locks';
+import { putSettings } from '../storage/conversations';
 
 /**
  * The files a tab has yet to add, written down as its queue changes. The files themselves
@@ -22,7 +23,7 @@ export function isWaitingFilesKey(key: string): boolean {
 
 export async function noteWaitingFiles(db: LibraryDB, tabId: string, files: WaitingFile[]): Promise<void> {
   if (files.length === 0) await db.delete('settings', PREFIX + tabId);
-  else await db.put('settings', { key: PREFIX + tabId, value: files });
+  else await putSettings(db, { [PREFIX + tabId]: files });
 }
 
 /**

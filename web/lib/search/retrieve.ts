@@ -4,7 +4,7 @@ import { pageAtOffset } from '../text/chunk';
 import type { Passage } from '../prompt/passages';
 import type { SearchableIndex } from './index';
 import { focusOf } from './snippet';
-import { unitOf } from '../format';
+import { sectionHeading, unitOf } from '../format';
 import { describeProvenance } from '../provenance/site';
 import type { LibrarySearcher } from './searcher';
 import { withListedDocuments } from './listed-documents';
@@ -81,7 +81,7 @@ export async function retrievePassages(
     title: doc.title,
     fileName: doc.fileName,
     unit: unitOf(doc),
-    heading: doc.sectionHeadings?.[passage.page - 1] ?? undefined,
+    heading: sectionHeading(doc, passage.page),
     provenance: describeProvenance(doc) || undefined,
   }));
 }

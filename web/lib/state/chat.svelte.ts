@@ -12,7 +12,7 @@ import { describeStorageFailure } from '../storage/usage';
 import { newId } from '../ids';
 import { historyOf } from '../chat/history';
 import type { TabChannel } from './tabs';
-import { isWholeLibrary, questionScope, scopeNotice } from '../search/scope';
+import { isWholeLibrary, questionScope, scopeNotice, WHOLE_LIBRARY } from '../search/scope';
 
 /**
  * Conversations with the library: sending a question, streaming the answer into the page
@@ -364,7 +364,9 @@ export class Chat {
       // Follow-ups lean on the recent questions for what "it" or "they" refer to.
       const recentQuestions = history.filter((m) => m.role === 'user').slice(-RECENT_QUESTIONS).map((m) => m.content);
       const { scope, query } = questionScope(question, recentQuestions[recentQuestions.length - 1] ?? '', this.library.scope, { usePhrase: this.usePeriodFromQuestion });
-      const retrieving = info ? this.library.retrieve([query, ...recentQuestions].join(' ').trim(), this.settings.passageCount, scope) : Promise.resolve([]);
+      // Their words about a period ("what did I save last week") say when, not what: left out.
+      const recentWords = recentQuestions.map((q) => questionScope(q, '', WHOLE_LIBRARY).query);
+      const retrieving = info ? this.library.retrieve([query, ...recentWords].join(' ').trim(), this.settings.passageCount, scope) : Promise.resolve([]);
       retrieving.catch(() => undefined);
       conversation.updatedAt = Date.now();
       this.moveToTop(conversation);

@@ -153,7 +153,8 @@ export class Library {
     const file = await getFile(this.db, doc.id);
     this.interrupted = this.interrupted.filter((d) => d.id !== doc.id);
     if (!file) return;
-    this.addFiles([new File([file.bytes], doc.fileName, { type: doc.mimeType })], file.password);
+    // The file's own date, not now: where the file carries no date of its own, it is the date saved.
+    this.addFiles([new File([file.bytes], doc.fileName, { type: doc.mimeType, lastModified: doc.fileModifiedAt })], file.password);
   }
 
   /** Forgets an interrupted import, bytes and all. */

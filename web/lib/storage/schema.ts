@@ -37,6 +37,8 @@ export interface StoredDocument {
   kind?: DocumentKind;
   /** For web pages, Markdown and text: the heading of each section (a section plays a page's part). */
   sectionHeadings?: (string | null)[];
+  /** The file's own date (its lastModified) when it was added, so a resumed import keeps it. */
+  fileModifiedAt?: number;
   /** Where the document came from, and when it was saved: from the file itself, else its date. */
   sourceUrl?: string;
   savedAt?: number;
