@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
-import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
+import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 const appUrl = inject('appUrl');
 
@@ -36,6 +36,16 @@ describe('adding files every way a person can', () => {
     await search(page, 'ochre star');
     expect(await searchResults(page).count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
+  });
+
+  it('says a copy waits for the same file while that one is being added', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    const bytes = await ledgerPdf(300, 'Weir');
+    await addFiles(page, [pdfFile('weir ledger.pdf', bytes), pdfFile('weir ledger (1).pdf', bytes)]);
+    const copies = page.getByRole('list', { name: 'Library' }).getByRole('listitem');
+    await copies.filter({ hasText: 'Waiting for the same file, being added just before or in another tab' }).waitFor();
+    await copies.filter({ hasText: 'Already in your library as' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => copies.filter({ hasText: /\bReady\b/ }).count()).toBe(1);
   });
 
   it('adds the documents of a folder, and only the kinds it reads', async () => {

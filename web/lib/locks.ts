@@ -39,15 +39,30 @@ export async function withLockIfFree<T>(name: string, work: () => Promise<T>): P
   return heldHere.has(name) ? null : holdHere(name, work);
 }
 
-/** Runs `work` while holding the lock, once whoever holds it now lets go. Rejects with an AbortError if `signal` aborts the wait. */
-export async function withLock<T>(name: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+/**
+ * Runs `work` while holding the lock, once whoever holds it now lets go; `onWait` is told when
+ * it has to wait. Rejects with an AbortError if `signal` aborts the wait.
+ */
+export async function withLock<T>(name: string, work: () => Promise<T>, signal?: AbortSignal, onWait?: () => void): Promise<T> {
   const manager = locks();
-  if (manager) return manager.request(name, { signal }, () => work());
-  while (heldHere.has(name)) {
-    await heldHere.get(name)?.catch(() => undefined);
-    signal?.throwIfAborted();
+  if (manager) {
+    const now = await manager.request(name, { ifAvailable: true }, async (lock) => (lock ? { result: await work() } : null));
+    if (now) return now.result;
+    onWait?.();
+    return manager.request(name, { signal }, () => work());
   }
+  if (heldHere.has(name)) onWait?.();
+  while (heldHere.has(name)) {
+    signal?.throwIfAborted();
+    await Promise.race([heldHere.get(name)?.catch(() => undefined), aborted(signal)]);
+  }
+  signal?.throwIfAborted();
   return holdHere(name, work);
+}
+
+/** Settles when the signal aborts (never without one), so a wait can end on Cancel. */
+function aborted(signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** Holds the lock until the page goes away. */

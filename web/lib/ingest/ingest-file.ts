@@ -28,7 +28,8 @@ export type IngestOutcome =
   | { kind: 'cancelled' };
 
 export interface IngestProgress {
-  stage: 'reading' | 'extracting' | 'saving';
+  /** 'held': waiting for the same file, being added just before or in another tab. */
+  stage: 'held' | 'reading' | 'extracting' | 'saving';
   page: number;
   pageCount: number;
 }
@@ -76,7 +77,7 @@ export async function ingestFile(db: LibraryDB, file: File, options: IngestOptio
   // The same file may be on its way in already: earlier in this batch, or in another tab. Its
   // copy waits for that one to end, then finds it in the library (or, if it failed, tries itself).
   try {
-    return await withLock(ingestLockName(id), () => ingestLocked(db, file, kind, id, bytes, options), signal);
+    return await withLock(ingestLockName(id), () => ingestLocked(db, file, kind, id, bytes, options), signal, () => onProgress?.({ stage: 'held', page: 0, pageCount: 0 }));
   } catch (error) {
     if (signal?.aborted) return { kind: 'cancelled' };
     throw error;

@@ -20,7 +20,7 @@ import type { ImportReport } from '../backup/report';
  * methods; the work itself is done by the plain modules it calls.
  */
 
-export type QueueStatus = 'waiting' | 'reading' | 'extracting' | 'saving' | 'password' | 'duplicate' | 'failed' | 'cancelled';
+export type QueueStatus = 'waiting' | 'held' | 'reading' | 'extracting' | 'saving' | 'password' | 'duplicate' | 'failed' | 'cancelled';
 
 export interface QueueItem {
   key: number;
@@ -36,7 +36,7 @@ export interface QueueItem {
   password?: string;
 }
 
-const ACTIVE: QueueStatus[] = ['waiting', 'reading', 'extracting', 'saving'];
+const ACTIVE: QueueStatus[] = ['waiting', 'held', 'reading', 'extracting', 'saving'];
 const PERSIST_DELAY_MS = 1500;
 /** Files read at once: one per core, but no more than this (each lane's PDF reader holds a file). */
 const MAX_LANES = 4;
