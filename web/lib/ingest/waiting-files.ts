@@ -27,15 +27,20 @@ export async function noteWaitingFiles(db: LibraryDB, tabId: string, files: Wait
 }
 
 /**
- * The waiting files of tabs that are no longer open, forgotten as they are taken. Where there
- * are no Web Locks to tell an open tab from a closed one, every other tab's list counts as left.
+ * The waiting files of tabs that are no longer open, forgotten as they are taken, and the
+ * other tabs that still seem open (a reloaded page's old document may hold its lock a moment
+ * longer). Where there are no Web Locks to tell an open tab from a closed one, every other
+ * tab's list counts as left.
  */
-export async function takeLeftWaitingFiles(db: LibraryDB, ownTabId: string): Promise<WaitingFile[]> {
+export async function takeLeftWaitingFiles(db: LibraryDB, ownTabId: string): Promise<{ files: WaitingFile[]; openTabs: string[] }> {
   const keys = (await db.getAllKeys('settings', IDBKeyRange.bound(PREFIX, `${PREFIX}\uffff`))).map(String);
   const closedTabs: string[] = [];
+  const openTabs: string[] = [];
   for (const key of keys) {
     const tabId = key.slice(PREFIX.length);
-    if (tabId !== ownTabId && !(await isHeld(tabLockName(tabId)))) closedTabs.push(key);
+    if (tabId === ownTabId) continue;
+    if (await isHeld(tabLockName(tabId))) openTabs.push(tabId);
+    else closedTabs.push(key);
   }
   // Read and forgotten in one transaction: two tabs starting at once do not both take a list.
   const tx = db.transaction('settings', 'readwrite');
@@ -47,5 +52,5 @@ export async function takeLeftWaitingFiles(db: LibraryDB, ownTabId: string): Pro
     if (Array.isArray(record.value)) left.push(...(record.value as WaitingFile[]));
   }
   await tx.done;
-  return left;
+  return { files: left, openTabs };
 }

@@ -4,7 +4,7 @@ import { requestPersistentStorage, storageUsage, type StorageUsage } from '../st
 import { ingestFile, type IngestOutcome } from '../ingest/ingest-file';
 import { PdfReader } from '../pdf/pdf-reader';
 import { progressUnit } from '../ingest/collect-files';
-import { holdWhileOpen, ingestLockName, tabLockName, withLockIfFree } from '../locks';
+import { holdWhileOpen, ingestLockName, tabLockName, whenFree, withLockIfFree } from '../locks';
 import { noteWaitingFiles, takeLeftWaitingFiles, type WaitingFile } from '../ingest/waiting-files';
 import { newId } from '../ids';
 import { IndexClient } from '../search/index-client';
@@ -41,7 +41,6 @@ const PERSIST_DELAY_MS = 1500;
 /** Files read at once: one per core, but no more than this (each lane's PDF reader holds a file). */
 const MAX_LANES = 4;
 const PROGRESS_INTERVAL_MS = 150;
-const QUEUE_NOTE_DELAY_MS = 300;
 
 export function isActive(item: QueueItem): boolean {
   return ACTIVE.includes(item.status);
@@ -122,29 +121,40 @@ export class Library {
   }
 
   private async findNotAdded(db: LibraryDB): Promise<void> {
-    const left = await takeLeftWaitingFiles(db, this.tabId);
+    const { files, openTabs } = await takeLeftWaitingFiles(db, this.tabId);
     // What was being written when the tab closed is kept and shown as interrupted; what
     // another tab has added since is there already.
     const known = new Set([...this.docs, ...this.interrupted].map((d) => `${d.fileName}\n${d.size}`));
-    this.notAdded = [...this.notAdded, ...left.filter((f) => !known.has(`${f.fileName}\n${f.size}`))];
+    this.notAdded = [...this.notAdded, ...files.filter((f) => !known.has(`${f.fileName}\n${f.size}`))];
+    // A tab that is open now may close with files still to add: look again when it does.
+    for (const tabId of openTabs) {
+      if (this.watchedTabs.has(tabId)) continue;
+      const closed = whenFree(tabLockName(tabId));
+      if (!closed) continue;
+      this.watchedTabs.add(tabId);
+      void closed.then(() => {
+        this.watchedTabs.delete(tabId);
+        return this.findNotAdded(db);
+      }).catch(() => undefined);
+    }
   }
+
+  /** Other open tabs whose closing this tab waits for (see findNotAdded). */
+  private readonly watchedTabs = new Set<string>();
 
   dismissNotAdded(): void {
     this.notAdded = [];
   }
 
-  private queueNoteTimer: ReturnType<typeof setTimeout> | null = null;
-
-  /** Writes down, soon, which files this tab has yet to add (see waiting-files). */
+  /**
+   * Writes down which files this tab has yet to add (see waiting-files): at once, since a tab
+   * may be closed a moment after files are dropped on it. One small record, once per change.
+   */
   private noteQueue(): void {
-    if (this.queueNoteTimer) return;
-    this.queueNoteTimer = setTimeout(() => {
-      this.queueNoteTimer = null;
-      if (!this.db) return;
-      const waiting = this.queue.filter((q) => isActive(q) || q.status === 'password').map(({ fileName, size }) => ({ fileName, size }));
-      // Only a note for a closed tab to leave behind: the import goes on without it.
-      noteWaitingFiles(this.db, this.tabId, waiting).catch(() => undefined);
-    }, QUEUE_NOTE_DELAY_MS);
+    if (!this.db) return;
+    const waiting = this.queue.filter((q) => isActive(q) || q.status === 'password').map(({ fileName, size }) => ({ fileName, size }));
+    // Only a note for a closed tab to leave behind: the import goes on without it.
+    noteWaitingFiles(this.db, this.tabId, waiting).catch(() => undefined);
   }
 
   /** Starts an interrupted import again from the bytes it kept. */
