@@ -12,19 +12,23 @@ export async function launchBrowser(): Promise<Browser> {
 
 /** Requests that pages opened with openApp made to other origins, since the last test ended. */
 const foreignRequests: string[] = [];
+/** The browser contexts openApp made for the running test: closed when it ends, so a file's tests do not pile up pages. */
+const openContexts: BrowserContext[] = [];
 
-/**
- * One browser for a test file: launched before its tests, closed after them. Every test that
- * opens the app with it fails if the page asked anything of another origin.
- */
+// In every test file that uses these helpers (this module is evaluated once per file): after
+// each test, the pages openApp made are closed, and the test fails if one of them asked
+// anything of another origin.
+afterEach(async () => {
+  await Promise.all(openContexts.splice(0).map((context) => context.close().catch(() => undefined)));
+  const foreign = foreignRequests.splice(0);
+  expect(foreign, 'requests to other origins').toEqual([]);
+});
+
+/** One browser for a test file: launched before its tests, closed after them. */
 export function useBrowser(): () => Browser {
   let browser: Browser | null = null;
   beforeAll(async () => {
     browser = await launchBrowser();
-  });
-  afterEach(() => {
-    const foreign = foreignRequests.splice(0);
-    expect(foreign, 'requests to other origins').toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -51,6 +55,7 @@ export interface WatchedPage {
 /** A page in a fresh profile (its own IndexedDB), recording errors and requests. */
 export async function openApp(browser: Browser, url: string): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  openContexts.push(context);
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];

@@ -94,7 +94,8 @@ async function expectPage(url: string): Promise<void> {
 describe('npm start', () => {
   it('without a model: serves the app alone; library and search work, and the page says no model is connected', async () => {
     const app = await start([]);
-    expect(app.running.output()).toContain('npm start -- --llamafile');
+    // The hint is printed after the line that says it is running: it may not have arrived yet.
+    await expect.poll(() => app.running.output()).toContain('npm start -- --llamafile');
     await expectPage(app.url);
     expect((await fetch(`${app.url}health`)).status).toBe(404);
 
