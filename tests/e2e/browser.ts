@@ -145,6 +145,25 @@ export async function slotsIdle(serverUrl: string): Promise<boolean> {
   return slots.every((s) => !s.is_processing);
 }
 
+/** Every record of one store of the page's library, read in the page itself. */
+export function readRecords<T>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('memory-cache');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const read = open.result.transaction(name).objectStore(name).getAll();
+          read.onsuccess = () => {
+            open.result.close();
+            resolve(read.result as T[]);
+          };
+        };
+      }),
+    store,
+  );
+}
+
 /** How many records each named store of the page's library holds, read in the page itself. */
 export function countRecords(page: Page, stores: string[]): Promise<Record<string, number>> {
   return page.evaluate(

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, ask, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
+import { addFiles, ask, launchBrowser, libraryItem, openApp, pdfFile, readRecords, setAnswerLength, slotsIdle } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 /**
@@ -57,17 +57,8 @@ describe('chat with the library', () => {
     expect(await log.innerText()).toContain('How many mussels can a starfish eat in a year?');
     expect(await log.innerText()).toMatch(/48 tokens answered/);
     expect(await log.innerText()).toMatch(/tokens\/s/);
-    const stats = await page.evaluate(
-      () =>
-        new Promise<unknown>((resolve, reject) => {
-          const open = indexedDB.open('memory-cache');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const read = open.result.transaction('conversations').objectStore('conversations').getAll();
-            read.onsuccess = () => resolve((read.result as { messages: { stats?: unknown }[] }[])[0].messages[1].stats);
-          };
-        }),
-    );
+    const [conversation] = await readRecords<{ messages: { stats?: unknown }[] }>(page, 'conversations');
+    const stats = conversation.messages[1].stats;
     console.log('answer timings (ms from Send):', JSON.stringify(stats));
 
     const source = log.getByRole('link', { name: /Tide Pools of the Northern Coast, page 2/ });

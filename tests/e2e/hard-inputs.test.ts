@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
-import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
+import { addFiles, libraryItem, openApp, pdfFile, readRecords, search, searchResults, useBrowser } from './browser';
 import { makePdf } from '../support/pdfs';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { brokenMapPdf, cjkPdf, pdfWithBrokenPages, rtlPdf, withBrokenXref } from '../support/raw-pdf';
@@ -138,17 +138,7 @@ describe('hard inputs', () => {
     await libraryItem(page, 'garbled.pdf').filter({ hasText: /\bReady\b/ }).waitFor();
     expect((await search(page, 'grey heron reeds'))[0]).toContain('garbled.pdf');
     // What is stored (and so indexed and given to the model) holds the readable line and none of the garbage.
-    const stored = await page.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const open = indexedDB.open('memory-cache');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const read = open.result.transaction('chunks').objectStore('chunks').getAll();
-            read.onsuccess = () => resolve((read.result as { text: string }[]).map((c) => c.text).join('\n'));
-          };
-        }),
-    );
+    const stored = (await readRecords<{ text: string }>(page, 'chunks')).map((c) => c.text).join('\n');
     expect(stored).toContain('The grey heron waits in the reeds at dawn.');
     expect(stored).not.toMatch(/[\u0000-\u0008\u000b-\u001f\ufffd\ue000-\uf8ff]/);
   });
