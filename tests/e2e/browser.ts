@@ -18,11 +18,41 @@ const openContexts: BrowserContext[] = [];
 // In every test file that uses these helpers (this module is evaluated once per file): after
 // each test, the pages openApp made are closed, and the test fails if one of them asked
 // anything of another origin.
-afterEach(async () => {
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') await reportPages(task.name);
   await Promise.all(openContexts.splice(0).map((context) => context.close().catch(() => undefined)));
   const foreign = foreignRequests.splice(0);
   expect(foreign, 'requests to other origins').toEqual([]);
 });
+
+/** The last console lines, uncaught errors and server responses of each page openApp made, kept for the report of a failed test. */
+const consoleTails = new WeakMap<Page, string[]>();
+const CONSOLE_TAIL = 40;
+
+/**
+ * A test that fails in CI leaves only its assertion behind; what the page showed and logged
+ * is what tells a slow step from a stuck one, so it is printed with the failure.
+ */
+async function reportPages(testName: string): Promise<void> {
+  for (const { label, read } of alsoReported) console.error(`--- ${testName}: ${label}:\n${read()}\n---`);
+  for (const context of openContexts) {
+    for (const page of context.pages()) {
+      const shown = await page
+        .evaluate(() => document.body.innerText)
+        .then((text) => text.replace(/\n{2,}/g, '\n').slice(0, 4000))
+        .catch((error: unknown) => `(could not be read: ${String(error)})`);
+      const logged = consoleTails.get(page) ?? [];
+      console.error(`--- ${testName}: the page at ${page.url()} showed:\n${shown}\n--- and logged:\n${logged.join('\n') || '(nothing)'}\n---`);
+    }
+  }
+}
+
+const alsoReported: { label: string; read: () => string }[] = [];
+
+/** Something else a failed test of this file prints beside its pages, such as a model server's last lines. */
+export function reportOnFailure(label: string, read: () => string): void {
+  alsoReported.push({ label, read });
+}
 
 /** One browser for a test file: launched before its tests, closed after them. */
 export function useBrowser(): () => Browser {
@@ -62,17 +92,29 @@ export async function openApp(browser: Browser, url: string): Promise<WatchedPag
   const cspViolations: string[] = [];
   const failedRequests: string[] = [];
   page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`));
+  const tail: string[] = [];
+  consoleTails.set(page, tail);
+  const note = (line: string) => {
+    tail.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    if (tail.length > CONSOLE_TAIL) tail.shift();
+  };
   page.on('response', (response) => {
+    const serverRoute = /\/(health|props|slots|tokenize|apply-template|completion)$/.test(response.url());
+    if (serverRoute) note(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
     // The server routes answer errors on purpose in some tests (404 /health with no model): only files count here.
-    if (response.status() >= 400 && !/\/(health|props|slots|tokenize|apply-template|completion)$/.test(response.url())) failedRequests.push(`${response.url()}: ${response.status()}`);
+    if (response.status() >= 400 && !serverRoute) failedRequests.push(`${response.url()}: ${response.status()}`);
   });
-  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('pageerror', (error) => {
+    errors.push(error.message);
+    note(`uncaught: ${error.message}`);
+  });
   const origin = new URL(url).origin;
   page.on('request', (request) => {
     requests.push(request.url());
     if (!/^(blob|data):/.test(request.url()) && new URL(request.url()).origin !== origin) foreignRequests.push(request.url());
   });
   page.on('console', (message) => {
+    note(`${message.type()}: ${message.text()}`);
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   await page.goto(url);

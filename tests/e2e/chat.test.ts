@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, ask, launchBrowser, libraryItem, openApp, pdfFile, readRecords, setAnswerLength, slotsIdle } from './browser';
+import { addFiles, ask, launchBrowser, libraryItem, openApp, reportOnFailure, pdfFile, readRecords, setAnswerLength, slotsIdle } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
 /**
@@ -21,6 +21,7 @@ let serverLog: string[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   server = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: 8192, log: (line) => serverLog.push(line) });
+  reportOnFailure('llama-server\'s last lines', () => server.output());
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, useBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
+import { addFiles, useBrowser, libraryItem, openApp, reportOnFailure, pdfFile, setAnswerLength, slotsIdle } from './browser';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 
@@ -32,6 +32,7 @@ describe('when the model server fails', () => {
 
   beforeAll(async () => {
     server = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: 8192 });
+    reportOnFailure('llama-server\'s last lines', () => server.output());
     proxy = await startFaultProxy(server.url);
   });
 

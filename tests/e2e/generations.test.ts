@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startLlamaServer, type LlamaServer } from '../../embed/llama-server';
-import { addFiles, ask, launchBrowser, libraryItem, openApp, pdfFile, setAnswerLength, slotsIdle } from './browser';
+import { addFiles, ask, launchBrowser, libraryItem, openApp, reportOnFailure, pdfFile, setAnswerLength, slotsIdle } from './browser';
 import { COMPOSTING, compostingPdf, ledgerPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { startLlamafileProxy, type Generation, type LlamafileProxy } from '../support/llamafile-proxy';
 import { singleFilePage } from '../support/saved-pages';
@@ -26,6 +26,7 @@ let server: LlamaServer;
 beforeAll(async () => {
   browser = await launchBrowser();
   server = await startLlamaServer({ model, staticDir: join(root, 'dist'), ctxSize: CONTEXT });
+  reportOnFailure('llama-server\'s last lines', () => server.output());
 });
 
 afterAll(async () => {

@@ -3,14 +3,22 @@
  * search asked for while a book is indexed or the index saved). `scheduler.yield()` would
  * not: its continuation goes ahead of tasks already queued. A message posted to itself goes
  * behind them, without setTimeout's clamp of 4 ms once timers nest.
+ *
+ * One channel, held for the life of the worker: a channel made per call keeps no reference to
+ * its sending port, and a port the garbage collector takes can take its message with it,
+ * which would leave the work waiting for ever.
  */
+let channel: MessageChannel | null = null;
+const waiting: (() => void)[] = [];
+
 export function yieldToMessages(): Promise<void> {
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+  }
+  const { port2 } = channel;
   return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
+    waiting.push(resolve);
+    port2.postMessage(null);
   });
 }
