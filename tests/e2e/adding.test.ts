@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from '../support/scratch-dir';
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addFiles, libraryItem, openApp, pdfFile, search, searchResults, useBrowser } from './browser';
@@ -49,7 +49,7 @@ describe('adding files every way a person can', () => {
   });
 
   it('adds the documents of a folder, and only the kinds it reads', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'memory-cache-folder-'));
+    const folder = scratchDir('memory-cache-folder-');
     writeFileSync(join(folder, TIDE_POOLS.fileName), await tidePoolsPdf());
     writeFileSync(join(folder, COMPOSTING.fileName), await compostingPdf());
     writeFileSync(join(folder, 'shopping list.txt'), 'Eggs, flour and milk for the pancakes.');

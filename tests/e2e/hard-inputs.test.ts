@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from '../support/scratch-dir';
 import { describe, expect, inject, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { addFiles, libraryItem, openApp, pdfFile, readRecords, search, searchResults, useBrowser } from './browser';
@@ -14,7 +14,7 @@ const browser = useBrowser();
 
 /** Encrypts a PDF with Debian's qpdf (AES-256), as a protected download would be. */
 function encrypt(pdf: Uint8Array, password: string): Uint8Array {
-  const dir = mkdtempSync(join(tmpdir(), 'memory-cache-qpdf-'));
+  const dir = scratchDir('memory-cache-qpdf-');
   writeFileSync(join(dir, 'in.pdf'), pdf);
   execFileSync('qpdf', ['--encrypt', password, `${password}-owner`, '256', '--', join(dir, 'in.pdf'), join(dir, 'out.pdf')]);
   return new Uint8Array(readFileSync(join(dir, 'out.pdf')));
@@ -25,7 +25,7 @@ function encrypt(pdf: Uint8Array, password: string): Uint8Array {
  * Ghostscript) and no text at all.
  */
 async function scanOf(pdf: Uint8Array): Promise<Uint8Array> {
-  const dir = mkdtempSync(join(tmpdir(), 'memory-cache-scan-'));
+  const dir = scratchDir('memory-cache-scan-');
   writeFileSync(join(dir, 'in.pdf'), pdf);
   execFileSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=jpeg', '-r60', '-dJPEGQ=70', `-sOutputFile=${join(dir, 'page-%d.jpg')}`, join(dir, 'in.pdf')]);
   const scan = await PDFDocument.create();
@@ -39,7 +39,7 @@ async function scanOf(pdf: Uint8Array): Promise<Uint8Array> {
 
 /** Pages taken from several PDFs into one, with qpdf: [file, page range] pairs. */
 function joinPages(parts: [Uint8Array, string][]): Uint8Array {
-  const dir = mkdtempSync(join(tmpdir(), 'memory-cache-join-'));
+  const dir = scratchDir('memory-cache-join-');
   const args = parts.flatMap(([bytes, range], i) => {
     writeFileSync(join(dir, `${i}.pdf`), bytes);
     return [join(dir, `${i}.pdf`), range];

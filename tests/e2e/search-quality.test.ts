@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from '../support/scratch-dir';
 import { describe, expect, inject, it } from 'vitest';
 import { addFiles, libraryItem, openApp, pdfFile, search, useBrowser } from './browser';
 import { makePdf } from '../support/pdfs';
@@ -84,7 +84,7 @@ describe('search as a new user tries it', () => {
   });
 
   it('says so when a chosen folder holds nothing it can add', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'memory-cache-empty-folder-'));
+    const folder = scratchDir('memory-cache-empty-folder-');
     writeFileSync(join(folder, 'holiday.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]));
     const { page } = await openApp(browser(), appUrl);
     const chooser = page.waitForEvent('filechooser');
