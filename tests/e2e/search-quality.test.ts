@@ -32,6 +32,32 @@ function handbookPdf(): Promise<Uint8Array> {
   });
 }
 
+// A contents page names every section, so it matches a query about any of them.
+function sourdoughHandbookPdf(): Promise<Uint8Array> {
+  return makePdf({
+    pages: [
+      {
+        heading: 'Sourdough Handbook',
+        paragraphs: [
+          'Contents',
+          'Feeding the sourdough starter . . . . . . . . . . . . . . . 2',
+          'Sourdough starter troubleshooting . . . . . . . . . . . 3',
+          'Starter feeding schedule . . . . . . . . . . . . . . . . . . 3',
+          'Shaping the loaf . . . . . . . . . . . . . . . . . . . . . . . . 4',
+        ],
+      },
+      {
+        paragraphs: [
+          'Feed the starter with equal weights of flour and water once or twice a day; a sourdough starter that is fed on a schedule rises predictably.',
+          'Discard half before each feed, and keep the jar somewhere warm. A starter that does not rise is too cold, or its flour too fine.',
+        ],
+      },
+      { paragraphs: ['Troubleshooting: a sluggish culture needs warmth, whole grain flour and patience. Hooch on top means it is hungry.'] },
+      { paragraphs: ['Shaping: pre-shape the dough into a round, rest it, then shape the loaf tightly and proof it in a basket.'] },
+    ],
+  });
+}
+
 describe('search as a new user tries it', () => {
   it('finds partial words past their stem, words without accents or hyphens, and takes a two-line title whole', async () => {
     const { page, errors } = await openApp(browser(), appUrl);
@@ -91,5 +117,15 @@ describe('search as a new user tries it', () => {
     await page.getByRole('button', { name: 'Add folder' }).click();
     await (await chooser).setFiles(folder);
     await page.getByRole('status').filter({ hasText: 'No PDFs, saved web pages, Markdown or text files in that folder.' }).waitFor();
+  });
+
+  it('finds the page a table of contents points to before the contents', async () => {
+    const { page } = await openApp(browser(), appUrl);
+    await addFiles(page, [pdfFile('sourdough.pdf', await sourdoughHandbookPdf())]);
+    await libraryItem(page, 'sourdough.pdf').filter({ hasText: 'Ready' }).waitFor();
+    const results = await search(page, 'feeding the sourdough starter');
+    expect(results[0]).toContain('page 2');
+    // The contents are still found, below the page they list.
+    expect(results.slice(1).some((r) => r.includes('page 1'))).toBe(true);
   });
 });

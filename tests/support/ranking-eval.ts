@@ -11,6 +11,8 @@ import { normalizeText } from '../../web/lib/text/normalize';
 import { openPersistedIndex, indexableChunks } from '../../web/lib/search/persisted-index';
 import { searchLibrary } from '../../web/lib/search/search-library';
 import { searcherOver } from '../../web/lib/search/searcher';
+import { textWeight, type TextWeight } from '../../web/lib/search/hit-chunks';
+import { listingWeight } from '../../web/lib/text/listings';
 import { INDEX_OPTIONS, RANKING, SPELLING, type IndexHit, type IndexableChunk, type SearchableIndex } from '../../web/lib/search/index';
 import { foldWord, processTerm, tokenize } from '../../web/lib/search/terms';
 import { topHits, type RankingOptions, type Spelling } from '../../web/lib/search/top-hits';
@@ -63,9 +65,11 @@ export interface Features {
   stemCompletion: boolean;
   /** The title field's boost; 0 leaves the title out of the ranking. */
   titleBoost: number;
+  /** Passages holding the query's words side by side weighed up (phraseWeight). */
+  phrases: boolean;
 }
 
-export const ALL_FEATURES: Features = { stemming: true, accentFolding: true, joinedCompounds: true, typos: true, shortTyposAndSwaps: true, prefix: true, stemCompletion: true, titleBoost: RANKING.boost.title };
+export const ALL_FEATURES: Features = { stemming: true, accentFolding: true, joinedCompounds: true, typos: true, shortTyposAndSwaps: true, prefix: true, stemCompletion: true, titleBoost: RANKING.boost.title, phrases: true };
 
 export interface EvalLibrary {
   db: LibraryDB;
@@ -102,7 +106,7 @@ export async function buildLibrary(chunkOptions: ChunkOptions = DEFAULT_CHUNK_OP
 
 /** The app's own index (as the app opens it) with everything on, else one with a feature off. */
 export async function indexFor(library: EvalLibrary, features: Features = ALL_FEATURES): Promise<SearchableIndex> {
-  if (JSON.stringify(features) === JSON.stringify(ALL_FEATURES)) return (await openPersistedIndex(library.db)).index;
+  if (JSON.stringify({ ...features, phrases: true }) === JSON.stringify(ALL_FEATURES)) return (await openPersistedIndex(library.db)).index;
   const fold = features.accentFolding ? foldWord : (word: string) => word.toLowerCase();
   const term = (word: string): string | null => {
     if (processTerm(word) === null) return null;
@@ -146,10 +150,12 @@ export interface Ranked {
   docRank: number | null;
 }
 
-export async function rankAll(library: EvalLibrary, index: SearchableIndex, queries: EvalQuery[] = evalQueries): Promise<Ranked[]> {
+export async function rankAll(library: EvalLibrary, index: SearchableIndex, queries: EvalQuery[] = evalQueries, features: Features = ALL_FEATURES): Promise<Ranked[]> {
+  const weigh: TextWeight = features.phrases ? textWeight : (text) => listingWeight(text);
+  const searcher = searcherOver(library.db, index, weigh);
   const ranked: Ranked[] = [];
   for (const query of queries) {
-    const results = await searchLibrary(searcherOver(library.db, index), library.docsById, query.query, 10);
+    const results = await searchLibrary(searcher, library.docsById, query.query, 10);
     const pageIndex = results.findIndex((r) => query.relevant.some((rel) => hexId(rel.doc) === r.doc.id && Math.ceil(rel.page / library.pagesJoined) === r.page));
     const docIndex = results.findIndex((r) => query.relevant.some((rel) => hexId(rel.doc) === r.doc.id));
     ranked.push({ query, pageRank: pageIndex === -1 ? null : pageIndex + 1, docRank: docIndex === -1 ? null : docIndex + 1 });

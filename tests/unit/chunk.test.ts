@@ -45,6 +45,15 @@ describe('chunking', () => {
     expect(pageAtOffset(chunk, chunk.text.indexOf('Second'))).toBe(2);
   });
 
+  it('gives a contents page a chunk of its own, however short, and carries none of its entries on', () => {
+    const contents = 'Contents\n\nFeeding the starter . . . . . . . . 2\n\nShaping the loaf . . . . . . . . . 3\n\nBaking . . . . . . . . . . . . . 4';
+    const chunks = chunkPages([contents, 'Feed the starter twice a day. Keep it warm.', 'Shape the loaf.']);
+    expect(chunks.map((c) => [c.pageStart, c.pageEnd])).toEqual([[1, 1], [2, 3]]);
+    expect(chunks[1].text).not.toContain('. . .');
+    // A page of prose as short as the contents joins the next one, as before.
+    expect(chunkPages(['A short first page.', 'Feed the starter twice a day.']).map((c) => [c.pageStart, c.pageEnd])).toEqual([[1, 2]]);
+  });
+
   it('skips empty pages without losing page numbers', () => {
     const chunks = chunkPages([paragraph(0, 20), '', '', paragraph(100, 20)]);
     const last = chunks[chunks.length - 1];

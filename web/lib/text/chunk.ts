@@ -5,6 +5,8 @@
  * sentence, so a fact split across a boundary is still found whole in one of them.
  */
 
+import { listingShare } from './listings';
+
 export interface ChunkDraft {
   /** 0-based position of the chunk in its document. */
   seq: number;
@@ -25,6 +27,9 @@ export function pageAtOffset(chunk: Pick<ChunkDraft, 'pageStart' | 'pageBreaks'>
   for (const [at, next] of chunk.pageBreaks) if (offset >= at) page = next;
   return page;
 }
+
+/** A page whose entries take more than this part of it is a contents or index page. */
+const LISTING_PAGE_SHARE = 0.5;
 
 export interface ChunkOptions {
   /** A chunk is closed once it reaches this many characters. */
@@ -101,7 +106,15 @@ export class Chunker {
         }
       });
     }
-    if (this.hasOwnText && this.length >= this.options.pageBreakChars) done.push(this.close());
+    if (!this.hasOwnText) return done;
+    if (listingShare(text) > LISTING_PAGE_SHARE) {
+      // A contents or index page ends its chunk however short it is, and lends none of its
+      // entries to the next: the page it lists is found as itself, not with the list.
+      done.push(this.close());
+      this.dropCarried();
+    } else if (this.length >= this.options.pageBreakChars) {
+      done.push(this.close());
+    }
     return done;
   }
 
