@@ -104,6 +104,10 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // expect.poll gives up after one second by default: the page, the browser and the
+          // model server share two cores here, and a regenerated answer polled for once took
+          // longer. Playwright's own waits allow 30 s; polls get the same.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],
