@@ -11,8 +11,7 @@ import { normalizeText } from '../../web/lib/text/normalize';
 import { openPersistedIndex, indexableChunks } from '../../web/lib/search/persisted-index';
 import { searchLibrary } from '../../web/lib/search/search-library';
 import { searcherOver } from '../../web/lib/search/searcher';
-import { textWeight, type TextWeight } from '../../web/lib/search/hit-chunks';
-import { listingWeight } from '../../web/lib/text/listings';
+import { textWeigher } from '../../web/lib/search/hit-chunks';
 import { INDEX_OPTIONS, RANKING, SPELLING, type IndexHit, type IndexableChunk, type SearchableIndex } from '../../web/lib/search/index';
 import { foldWord, processTerm, tokenize } from '../../web/lib/search/terms';
 import { topHits, type RankingOptions, type Spelling } from '../../web/lib/search/top-hits';
@@ -106,6 +105,7 @@ export async function buildLibrary(chunkOptions: ChunkOptions = DEFAULT_CHUNK_OP
 
 /** The app's own index (as the app opens it) with everything on, else one with a feature off. */
 export async function indexFor(library: EvalLibrary, features: Features = ALL_FEATURES): Promise<SearchableIndex> {
+  // Phrases are weighed after the index (rankAll): they do not change it.
   if (JSON.stringify({ ...features, phrases: true }) === JSON.stringify(ALL_FEATURES)) return (await openPersistedIndex(library.db)).index;
   const fold = features.accentFolding ? foldWord : (word: string) => word.toLowerCase();
   const term = (word: string): string | null => {
@@ -151,8 +151,7 @@ export interface Ranked {
 }
 
 export async function rankAll(library: EvalLibrary, index: SearchableIndex, queries: EvalQuery[] = evalQueries, features: Features = ALL_FEATURES): Promise<Ranked[]> {
-  const weigh: TextWeight = features.phrases ? textWeight : (text) => listingWeight(text);
-  const searcher = searcherOver(library.db, index, weigh);
+  const searcher = searcherOver(library.db, index, (query) => textWeigher(query, { phrases: features.phrases }));
   const ranked: Ranked[] = [];
   for (const query of queries) {
     const results = await searchLibrary(searcher, library.docsById, query.query, 10);

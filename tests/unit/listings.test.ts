@@ -25,6 +25,14 @@ describe('listing weight', () => {
     expect(listingWeight(PROSE)).toBe(1);
     expect(listingWeight(TABLE)).toBe(1);
     expect(listingWeight('Wait. . . . 3 days, he said. Then . . . . 4 more.')).toBe(1);
+    // Amounts set with leaders, as statements and menus set them, are not page numbers.
+    expect(listingWeight('Revenue ........ 12,345 Costs ........ 9,870 Profit ........ 2,475 Tax ........ 618,75')).toBe(1);
+    expect(listingWeight('Espresso ...... 2.50 Cappuccino ...... 3.20 Latte ...... 3.40 Mocha ...... 3.90')).toBe(1);
+  });
+
+  it('takes a page of dots with no numbers for no listing', () => {
+    expect(listingWeight('.'.repeat(4_000))).toBe(1);
+    expect(listingWeight('. '.repeat(2_000))).toBe(1);
   });
 
   it('weighs a passage that ends a contents page and begins a chapter by the part the entries take', () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PHRASE_BONUS, phraseWeight } from '../../web/lib/search/phrases';
-import { searchTerms } from '../../web/lib/search/terms';
+import { PHRASE_BONUS, phraseWeight, queryPairs } from '../../web/lib/search/phrases';
 
-const weight = (query: string, text: string) => phraseWeight(searchTerms(query), text);
+const weight = (query: string, text: string) => phraseWeight(queryPairs(query), text);
 
 describe('phrase weight', () => {
   it('weighs up a passage holding the query words side by side, in any word form and across stop words', () => {
@@ -19,5 +18,25 @@ describe('phrase weight', () => {
   it('has nothing to weigh for a query of one word', () => {
     expect(weight('water', 'hot water')).toBe(1);
     expect(weight('the water', 'hot water')).toBe(1);
+  });
+
+  it('takes a compound for itself joined and for its parts, and gives nothing for the words inside it', () => {
+    for (const [query, text] of [
+      ['wifi router', 'Restart the Wi-Fi router.'],
+      ['wi-fi router', 'Restart the WiFi router.'],
+      ['wi-fi router', 'Restart the Wi-Fi router.'],
+      ['home wi-fi', 'Your home Wi-Fi is slow.'],
+      ['fi router', 'Restart the Wi-Fi router.'],
+    ]) {
+      expect(weight(query, text), `${query} in "${text}"`).toBe(1 + PHRASE_BONUS);
+    }
+    // The compound alone, far from the router, holds none of the query's pairs.
+    expect(weight('wi-fi router', 'The Wi-Fi works; the router is elsewhere.')).toBe(1);
+    expect(weight('e-mail', 'Send an e-mail.')).toBe(1);
+  });
+
+  it('weighs neighbouring character pairs of text written without spaces', () => {
+    expect(weight('東京大学', '東京大学の図書館')).toBe(1 + PHRASE_BONUS);
+    expect(weight('東京大学', '大学は東京にある')).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { LibraryDB, StoredDocument } from '../storage/schema';
-import { rankedHitsWithChunks, textWeight, type TextWeight } from './hit-chunks';
+import { rankedHitsWithChunks, textWeigher, type TextWeigher } from './hit-chunks';
 import { pageAtOffset } from '../text/chunk';
 import type { Passage } from '../prompt/passages';
 import type { SearchableIndex } from './index';
@@ -43,7 +43,7 @@ export async function findPassages(
   wanted: number,
   /** Only chunks of these documents (by chunk key prefix); all when absent. */
   prefixes?: ReadonlySet<string> | null,
-  weigh: TextWeight = textWeight,
+  weigher: TextWeigher = textWeigher,
 ): Promise<FoundPassage[]> {
   if (wanted <= 0 || query.trim().length === 0) return [];
   const total = wanted * 2;
@@ -52,7 +52,7 @@ export async function findPassages(
   const spread: FoundPassage[] = [];
   const spares: FoundPassage[] = [];
   const takenOf = new Map<string, number>();
-  for (const { hit, chunk } of await rankedHitsWithChunks(db, hits, query, weigh)) {
+  for (const { hit, chunk } of await rankedHitsWithChunks(db, hits, query, weigher)) {
     const page = pageAtOffset(chunk, focusOf(chunk.text, hit.terms));
     const passage = { chunkId: chunk.id, docId: chunk.docId, seq: chunk.seq, page, text: chunk.text, score: hit.score };
     const taken = takenOf.get(chunk.docId) ?? 0;

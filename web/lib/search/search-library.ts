@@ -1,7 +1,7 @@
 import type { LibraryDB, StoredDocument } from '../storage/schema';
 import type { SearchableIndex } from './index';
 import { snippet, type TextPiece } from './snippet';
-import { rankedHitsWithChunks, textWeight, type TextWeight } from './hit-chunks';
+import { rankedHitsWithChunks, textWeigher, type TextWeigher } from './hit-chunks';
 import { pageAtOffset } from '../text/chunk';
 import type { LibrarySearcher } from './searcher';
 import { withListedDocuments } from './listed-documents';
@@ -33,14 +33,14 @@ export async function findPages(
   limit: number,
   /** Only chunks of these documents (by chunk key prefix); all when absent. */
   prefixes?: ReadonlySet<string> | null,
-  weigh: TextWeight = textWeight,
+  weigher: TextWeigher = textWeigher,
 ): Promise<PageHit[]> {
   if (limit <= 0 || query.trim().length === 0) return [];
   // A few more hits than results: two chunks of one page show as one result.
   const hits = await index.search(query, limit + 10, prefixes);
   const seenPages = new Set<string>();
   const results: PageHit[] = [];
-  for (const { hit, chunk } of await rankedHitsWithChunks(db, hits, query, weigh)) {
+  for (const { hit, chunk } of await rankedHitsWithChunks(db, hits, query, weigher)) {
     const { pieces, focus } = snippet(chunk.text, hit.terms);
     // A chunk that spans pages cites the page where its matches are.
     const page = pageAtOffset(chunk, focus);

@@ -2,7 +2,7 @@ import type { LibraryDB } from '../storage/schema';
 import type { SearchableIndex } from './index';
 import { findPages, type PageHit } from './search-library';
 import { findPassages, type FoundPassage } from './retrieve';
-import { textWeight, type TextWeight } from './hit-chunks';
+import { textWeigher, type TextWeigher } from './hit-chunks';
 
 /**
  * What the page searches through: the index worker (IndexClient), which finds, reads and
@@ -13,10 +13,10 @@ export interface LibrarySearcher {
   findPassages(query: string, wanted: number, prefixes?: ReadonlySet<string> | null): Promise<FoundPassage[]>;
 }
 
-/** `weigh`: how the text of the best hits reorders them; the evaluation turns parts of it off. */
-export function searcherOver(db: LibraryDB, index: SearchableIndex, weigh: TextWeight = textWeight): LibrarySearcher {
+/** `weigher`: how the text of the best hits reorders them; the evaluation turns parts of it off. */
+export function searcherOver(db: LibraryDB, index: SearchableIndex, weigher: TextWeigher = textWeigher): LibrarySearcher {
   return {
-    searchPages: (query, limit, prefixes) => findPages(db, index, query, limit, prefixes, weigh),
-    findPassages: (query, wanted, prefixes) => findPassages(db, index, query, wanted, prefixes, weigh),
+    searchPages: (query, limit, prefixes) => findPages(db, index, query, limit, prefixes, weigher),
+    findPassages: (query, wanted, prefixes) => findPassages(db, index, query, wanted, prefixes, weigher),
   };
 }

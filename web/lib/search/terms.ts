@@ -35,17 +35,33 @@ const LETTERS = /^\p{L}+$/u;
  */
 export function tokenize(text: string): string[] {
   const words: string[] = [];
-  for (const piece of text.split(WORD_SEPARATOR)) {
+  for (const piece of wordPieces(text)) {
     if (piece.length === 0) continue;
-    if (!HYPHENS.test(piece)) {
+    const compound = compoundOf(piece);
+    if (compound === null) {
       pushWord(words, piece);
       continue;
     }
-    const parts = piece.split(HYPHENS).filter((part) => part.length > 0);
-    if (parts.length > 1 && parts.every((part) => LETTERS.test(part)) && !HAS_CJK.test(piece)) words.push(parts.join(''));
-    for (const part of parts) pushWord(words, part);
+    if (compound.joined !== null) words.push(compound.joined);
+    for (const part of compound.parts) pushWord(words, part);
   }
   return words;
+}
+
+/** The text between separators: a word, a hyphenated compound, or a run of words without spaces. */
+export function wordPieces(text: string): string[] {
+  return text.split(WORD_SEPARATOR);
+}
+
+/**
+ * A hyphenated compound's parts, and the parts joined when all are letters ("Wi-Fi": "WiFi",
+ * then "Wi" and "Fi"); null for a piece without hyphens.
+ */
+export function compoundOf(piece: string): { joined: string | null; parts: string[] } | null {
+  if (!HYPHENS.test(piece)) return null;
+  const parts = piece.split(HYPHENS).filter((part) => part.length > 0);
+  const joined = parts.length > 1 && parts.every((part) => LETTERS.test(part)) && !HAS_CJK.test(piece) ? parts.join('') : null;
+  return { joined, parts };
 }
 
 function pushWord(words: string[], token: string): void {

@@ -3,11 +3,16 @@
  * match almost any query, often better than the pages they point to, and answer nothing. In
  * a real manual, "asn1_read_value" found the index before the pages of the function.
  * They are told by their dot leaders ("Introduction . . . . . 3", "asn1_perror . . . 22"),
- * which prose, data tables and ellipses do not line up several times in one passage.
+ * which prose, tables of figures and ellipses do not line up several times in one passage. A
+ * list of items with whole numbers set the same way (a parts list) is taken for one too.
  */
 
-/** Four dots or more, spaced or not (also middle dots), then a page number. */
-const LEADER_ENTRY = /(?:[.·]\s?){4,}\s*\d{1,4}(?!\d)/g;
+/**
+ * Four dots or more, spaced or not (also middle dots), then a page number: a whole number,
+ * not an amount ("12,345", "2.50") of a statement or a menu set with leaders. A run is matched
+ * from its first dot only, so a long run of dots costs one pass, not one per dot.
+ */
+const LEADER_ENTRY = /(?<![.·]\s?)(?:[.·]\s?){4,}\s*\d{1,4}(?![\d.,:]?\d)/g;
 /** Fewer entries than this in a passage are taken for chance (an ellipsis before a number). */
 const MIN_ENTRIES = 3;
 /** An entry's leader and page number are about half of it, its title the rest. */
