@@ -6,7 +6,7 @@ import { phraseWeight, queryPairs } from './phrases';
 
 /** What a hit's score is multiplied by, for what only its text shows; `phrases` off is for the ranking evaluation. */
 export function textWeigher(query: string, { phrases = true } = {}): (text: string) => number {
-  const pairs = phrases ? queryPairs(query) : [];
+  const pairs = queryPairs(phrases ? query : '');
   return (text) => listingWeight(text) * phraseWeight(pairs, text);
 }
 

@@ -1,4 +1,4 @@
-import { compoundOf, processTerm, tokenize, wordPieces } from './terms';
+import { compoundOf, pieceWords, processTerm, wordPieces } from './terms';
 
 /**
  * Words of a query that stand side by side in a passage, as they do in the query, say more
@@ -26,40 +26,63 @@ interface Place {
 
 const termsOf = (words: string[]): string[] => words.map(processTerm).filter((term): term is string => term !== null);
 
-function placesOf(text: string): Place[] {
+// Texts repeat their words a great deal; a piece's places are worked out once.
+const PLACES = new Map<string, Place[]>();
+const PLACE_CACHE_SIZE = 50_000;
+
+function placesOfPiece(piece: string): Place[] {
+  const cached = PLACES.get(piece);
+  if (cached !== undefined) return cached;
   const places: Place[] = [];
-  for (const piece of wordPieces(text)) {
-    if (piece.length === 0) continue;
-    const compound = compoundOf(piece);
-    if (compound === null) {
-      // One word, or the character pairs of a run of text without spaces, each a place.
-      for (const term of termsOf(tokenize(piece))) places.push({ starts: [term], ends: [term] });
-      continue;
-    }
-    const parts = termsOf(compound.parts.flatMap(tokenize));
+  const compound = compoundOf(piece);
+  if (compound === null) {
+    // One word, or the character pairs of a run of text without spaces, each a place.
+    for (const term of termsOf(pieceWords(piece))) places.push({ starts: [term], ends: [term] });
+  } else {
+    const parts = termsOf(compound.parts.flatMap(pieceWords));
     const joined = termsOf(compound.joined === null ? [] : [compound.joined]);
-    if (parts.length === 0 && joined.length === 0) continue;
-    places.push({ starts: [...joined, ...parts.slice(0, 1)], ends: [...joined, ...parts.slice(-1)] });
+    if (parts.length > 0 || joined.length > 0) places.push({ starts: [...joined, ...parts.slice(0, 1)], ends: [...joined, ...parts.slice(-1)] });
   }
+  if (PLACES.size >= PLACE_CACHE_SIZE) PLACES.clear();
+  PLACES.set(piece, places);
   return places;
 }
 
-/** For each two neighbouring places, the pairs of terms they can make. */
-function neighbourPairs(places: Place[]): string[][] {
-  const pairs: string[][] = [];
-  for (let i = 1; i < places.length; i++) pairs.push(places[i - 1].ends.flatMap((end) => places[i].starts.map((start) => `${end} ${start}`)));
-  return pairs;
+function placesOf(text: string): Place[] {
+  const places: Place[] = [];
+  for (const piece of wordPieces(text)) if (piece.length > 0) places.push(...placesOfPiece(piece));
+  return places;
+}
+
+/** A query's neighbouring terms: for each two neighbouring places, the pairs of terms they can make. */
+export interface QueryPairs {
+  boundaries: string[][];
+  /** The terms the pairs are made of: a pair is looked for only where both stand. */
+  terms: Set<string>;
 }
 
 /** A query's neighbouring terms, ready to weigh passages by (see phraseWeight). */
-export function queryPairs(query: string): string[][] {
-  return neighbourPairs(placesOf(query));
+export function queryPairs(query: string): QueryPairs {
+  const places = placesOf(query);
+  const boundaries: string[][] = [];
+  for (let i = 1; i < places.length; i++) boundaries.push(places[i - 1].ends.flatMap((end) => places[i].starts.map((start) => `${end} ${start}`)));
+  return { boundaries, terms: new Set(places.flatMap((p) => [...p.starts, ...p.ends])) };
 }
 
 /** What a passage's score is multiplied by: 1, up to 1 + PHRASE_BONUS when it holds every pair of the query's neighbours. */
-export function phraseWeight(wanted: string[][], text: string): number {
-  if (wanted.length === 0) return 1;
-  const held = new Set(neighbourPairs(placesOf(text)).flat());
-  const found = wanted.filter((alternatives) => alternatives.some((pair) => held.has(pair))).length;
-  return 1 + (PHRASE_BONUS * found) / wanted.length;
+export function phraseWeight(wanted: QueryPairs, text: string): number {
+  if (wanted.boundaries.length === 0) return 1;
+  const held = new Set<string>();
+  let previous: Place | null = null;
+  for (const place of placesOf(text)) {
+    if (previous !== null) {
+      for (const end of previous.ends) {
+        if (!wanted.terms.has(end)) continue;
+        for (const start of place.starts) if (wanted.terms.has(start)) held.add(`${end} ${start}`);
+      }
+    }
+    previous = place;
+  }
+  const found = wanted.boundaries.filter((alternatives) => alternatives.some((pair) => held.has(pair))).length;
+  return 1 + (PHRASE_BONUS * found) / wanted.boundaries.length;
 }

@@ -35,17 +35,26 @@ const LETTERS = /^\p{L}+$/u;
  */
 export function tokenize(text: string): string[] {
   const words: string[] = [];
-  for (const piece of wordPieces(text)) {
-    if (piece.length === 0) continue;
-    const compound = compoundOf(piece);
-    if (compound === null) {
-      pushWord(words, piece);
-      continue;
-    }
-    if (compound.joined !== null) words.push(compound.joined);
-    for (const part of compound.parts) pushWord(words, part);
-  }
+  for (const piece of wordPieces(text)) pushPieceWords(words, piece);
   return words;
+}
+
+/** The words of one piece of text (see wordPieces), as tokenize gives them. */
+export function pieceWords(piece: string): string[] {
+  const words: string[] = [];
+  pushPieceWords(words, piece);
+  return words;
+}
+
+function pushPieceWords(words: string[], piece: string): void {
+  if (piece.length === 0) return;
+  const compound = compoundOf(piece);
+  if (compound === null) {
+    pushWord(words, piece);
+    return;
+  }
+  if (compound.joined !== null) words.push(compound.joined);
+  for (const part of compound.parts) pushWord(words, part);
 }
 
 /** The text between separators: a word, a hyphenated compound, or a run of words without spaces. */
