@@ -1,4 +1,5 @@
 import { compoundOf, pieceWords, processTerm, wordPieces } from './terms';
+import { findHits } from './snippet';
 
 /**
  * Words of a query that stand side by side in a passage, as they do in the query, say more
@@ -69,20 +70,29 @@ export function queryPairs(query: string): QueryPairs {
   return { boundaries, terms: new Set(places.flatMap((p) => [...p.starts, ...p.ends])) };
 }
 
-/** What a passage's score is multiplied by: 1, up to 1 + PHRASE_BONUS when it holds every pair of the query's neighbours. */
+/** Nothing between two words but spaces, punctuation or stop words: they are neighbours. */
+function nothingBetween(gap: string): boolean {
+  return /^[\p{Z}\p{P}\p{S}\s]*$/u.test(gap) || pieceTerms(gap).length === 0;
+}
+
+const pieceTerms = (text: string): string[] => termsOf(wordPieces(text).flatMap(pieceWords));
+
+/**
+ * What a passage's score is multiplied by: 1, up to 1 + PHRASE_BONUS when it holds every pair
+ * of the query's neighbours. Only the words that are query terms are looked at, found as
+ * highlighting finds them (most words of a passage are passed over unstemmed).
+ */
 export function phraseWeight(wanted: QueryPairs, text: string): number {
   if (wanted.boundaries.length === 0) return 1;
   const held = new Set<string>();
-  let previous: Place | null = null;
-  for (const place of placesOf(text)) {
-    if (previous !== null) {
-      for (const end of previous.ends) {
-        if (!wanted.terms.has(end)) continue;
-        for (const start of place.starts) if (wanted.terms.has(start)) held.add(`${end} ${start}`);
-      }
-    }
-    previous = place;
-  }
+  const spans = findHits(text, wanted.terms);
+  spans.forEach((span, i) => {
+    // A run of text without spaces is one word to highlighting, and many places here.
+    const inside = placesOf(text.slice(span.start, span.end));
+    for (let k = 1; k < inside.length; k++) for (const end of inside[k - 1].ends) for (const start of inside[k].starts) held.add(`${end} ${start}`);
+    const next = spans[i + 1];
+    if (next !== undefined && nothingBetween(text.slice(span.end, next.start))) held.add(`${span.term} ${next.term}`);
+  });
   const found = wanted.boundaries.filter((alternatives) => alternatives.some((pair) => held.has(pair))).length;
   return 1 + (PHRASE_BONUS * found) / wanted.boundaries.length;
 }
