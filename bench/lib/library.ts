@@ -137,9 +137,11 @@ async function measureSend(page: Page, library: LibraryStats, questions: string[
   const ask = page.getByRole('textbox', { name: 'Ask your library' });
   if ((await ask.count()) === 0) return { kind: 'n/a', library, reason: 'no chat yet' };
   if (!(await until(() => ask.isEditable(), 60_000))) return { kind: 'n/a', library, reason: 'the question field stayed disabled (no model server connected?)' };
-  const send = page.getByRole('button', { name: 'Send' });
-  const stop = page.getByRole('button', { name: 'Stop' });
-  const newConversation = page.getByRole('button', { name: 'New conversation' });
+  // Exact names: a search result is a button named by its text, and generated text holds
+  // "send" and "stop" too (a click on such a result opened the viewer over the chat).
+  const send = page.getByRole('button', { name: 'Send', exact: true });
+  const stop = page.getByRole('button', { name: 'Stop', exact: true });
+  const newConversation = page.getByRole('button', { name: 'New conversation', exact: true });
   const times: number[] = [];
   const resourceTiming: (number | null)[] = [];
   const firstToken: (number | null)[] = [];

@@ -169,7 +169,8 @@ export interface CompletionBody {
 export async function ask(page: Page, question: string): Promise<CompletionBody> {
   const request = page.waitForRequest((r) => r.url().endsWith('/completion'));
   await page.getByRole('textbox', { name: 'Ask your library' }).fill(question);
-  await page.getByRole('button', { name: 'Send' }).click();
+  // Exact: a search result is a button named by its text, which may hold "send".
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   return JSON.parse((await request).postData() ?? '{}') as CompletionBody;
 }
 
