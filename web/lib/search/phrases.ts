@@ -70,6 +70,8 @@ export function queryPairs(query: string): QueryPairs {
   return { boundaries, terms: new Set(places.flatMap((p) => [...p.starts, ...p.ends])) };
 }
 
+const PLAIN_WORD = /^[A-Za-z0-9]+$/;
+
 /** Nothing between two words but spaces, punctuation or stop words: they are neighbours. */
 function nothingBetween(gap: string): boolean {
   return /^[\p{Z}\p{P}\p{S}\s]*$/u.test(gap) || pieceTerms(gap).length === 0;
@@ -88,8 +90,11 @@ export function phraseWeight(wanted: QueryPairs, text: string): number {
   const spans = findHits(text, wanted.terms);
   spans.forEach((span, i) => {
     // A run of text without spaces is one word to highlighting, and many places here.
-    const inside = placesOf(text.slice(span.start, span.end));
-    for (let k = 1; k < inside.length; k++) for (const end of inside[k - 1].ends) for (const start of inside[k].starts) held.add(`${end} ${start}`);
+    const word = text.slice(span.start, span.end);
+    if (!PLAIN_WORD.test(word)) {
+      const inside = placesOf(word);
+      for (let k = 1; k < inside.length; k++) for (const end of inside[k - 1].ends) for (const start of inside[k].starts) held.add(`${end} ${start}`);
+    }
     const next = spans[i + 1];
     if (next !== undefined && nothingBetween(text.slice(span.end, next.start))) held.add(`${span.term} ${next.term}`);
   });
