@@ -13,6 +13,10 @@ describe('phrase weight', () => {
     expect(weight('degree heating weeks', 'Heating weeks are counted, not degrees.')).toBe(1 + PHRASE_BONUS / 2);
     expect(weight('hot water', 'The water was not hot.')).toBe(1);
     expect(weight('hot water', 'Hot days call for cold water.')).toBe(1);
+    // Across the end of a sentence or a paragraph, neighbours are no phrase.
+    expect(weight('hot water', 'It was hot. Water came later.')).toBe(1);
+    expect(weight('hot water', 'Keep it hot\n\nWater the plants.')).toBe(1);
+    expect(weight('hot water', 'Keep it hot, water the plants.')).toBe(1 + PHRASE_BONUS);
   });
 
   it('has nothing to weigh for a query of one word', () => {
