@@ -1,5 +1,5 @@
-import { compoundOf, pieceWords, processTerm, wordPieces } from './terms';
-import { findHits } from './snippet';
+import { compoundOf, pieceWords, processTerm, tokenize, wordPieces } from './terms';
+import { findHits, PLAIN_WORD } from './snippet';
 
 /**
  * Words of a query that stand side by side in a passage, as they do in the query, say more
@@ -28,26 +28,16 @@ interface Place {
 
 const termsOf = (words: string[]): string[] => words.map(processTerm).filter((term): term is string => term !== null);
 
-// Texts repeat their words a great deal; a piece's places are worked out once.
-const PLACES = new Map<string, Place[]>();
-const PLACE_CACHE_SIZE = 50_000;
-
 function placesOfPiece(piece: string): Place[] {
-  const cached = PLACES.get(piece);
-  if (cached !== undefined) return cached;
-  const places: Place[] = [];
   const compound = compoundOf(piece);
   if (compound === null) {
     // One word, or the character pairs of a run of text without spaces, each a place.
-    for (const term of termsOf(pieceWords(piece))) places.push({ starts: [term], ends: [term] });
-  } else {
-    const parts = termsOf(compound.parts.flatMap(pieceWords));
-    const joined = termsOf(compound.joined === null ? [] : [compound.joined]);
-    if (parts.length > 0 || joined.length > 0) places.push({ starts: [...joined, ...parts.slice(0, 1)], ends: [...joined, ...parts.slice(-1)] });
+    return termsOf(pieceWords(piece)).map((term) => ({ starts: [term], ends: [term] }));
   }
-  if (PLACES.size >= PLACE_CACHE_SIZE) PLACES.clear();
-  PLACES.set(piece, places);
-  return places;
+  const parts = termsOf(compound.parts.flatMap(pieceWords));
+  const joined = termsOf(compound.joined === null ? [] : [compound.joined]);
+  if (parts.length === 0 && joined.length === 0) return [];
+  return [{ starts: [...joined, ...parts.slice(0, 1)], ends: [...joined, ...parts.slice(-1)] }];
 }
 
 function placesOf(text: string): Place[] {
@@ -71,18 +61,14 @@ export function queryPairs(query: string): QueryPairs {
   return { boundaries, terms: new Set(places.flatMap((p) => [...p.starts, ...p.ends])) };
 }
 
-const PLAIN_WORD = /^[A-Za-z0-9]+$/;
-
 /** A sentence's or a paragraph's end: words on either side of it are no phrase. */
 const BREAK = /[.!?]["'”’)\]]*\s|\n\s*\n/u;
 
 /** Nothing between two words but spaces, punctuation or stop words, and no sentence's end: they are neighbours. */
 function nothingBetween(gap: string): boolean {
   if (BREAK.test(gap)) return false;
-  return /^[\p{Z}\p{P}\p{S}\s]*$/u.test(gap) || pieceTerms(gap).length === 0;
+  return /^[\p{Z}\p{P}\p{S}\s]*$/u.test(gap) || termsOf(tokenize(gap)).length === 0;
 }
-
-const pieceTerms = (text: string): string[] => termsOf(wordPieces(text).flatMap(pieceWords));
 
 /**
  * What a passage's score is multiplied by: 1, up to 1 + PHRASE_BONUS when it holds every pair
@@ -94,7 +80,8 @@ export function phraseWeight(wanted: QueryPairs, text: string): number {
   const held = new Set<string>();
   const spans = findHits(text, wanted.terms);
   spans.forEach((span, i) => {
-    // A run of text without spaces is one word to highlighting, and many places here.
+    // A run of text without spaces is one word to highlighting, and many places here. (The
+    // places of other words are only worked out for the query: the best hits hold thousands.)
     const word = text.slice(span.start, span.end);
     if (!PLAIN_WORD.test(word)) {
       const inside = placesOf(word);

@@ -12,7 +12,8 @@ export interface TextPiece {
 
 // A hyphenated compound is one word here, as it is for the index ("Wi-Fi" is found by "wifi").
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’]*(?:[-\u2010\u2011][\p{L}\p{N}]+)*/gu;
-const PLAIN_WORD = /^[A-Za-z0-9]+$/;
+/** A word whose search term needs no folding, splitting or pairing: only its stem. */
+export const PLAIN_WORD = /^[A-Za-z0-9]+$/;
 
 interface WordSpan {
   start: number;
