@@ -133,6 +133,55 @@ describe('two tabs of the app at once', () => {
     }
   });
 
+  it('keep a question asked while the page still reads its conversations, with its answer', async () => {
+    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const holder = await context.newPage();
+      await holder.goto(appUrl);
+      await holder.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      // Another tab keeps the conversations busy (a transaction of its own, kept alive), so the
+      // next page's first look at them waits until the question is asked and its answer begun.
+      await holder.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open('memory-cache');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const store = open.result.transaction('conversations', 'readwrite').objectStore('conversations');
+              const flags = window as unknown as { releaseConversations?: boolean };
+              const keepBusy = () => {
+                if (!flags.releaseConversations) store.count().onsuccess = keepBusy;
+              };
+              keepBusy();
+              resolve();
+            };
+          }),
+      );
+      const page = await context.newPage();
+      await page.goto(appUrl);
+      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      const asked = page.waitForRequest((r) => r.url().endsWith('/completion'));
+      await page.getByRole('textbox', { name: 'Ask your library' }).fill('Where do hermit crabs live?');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await asked;
+      await holder.evaluate(() => {
+        (window as unknown as { releaseConversations?: boolean }).releaseConversations = true;
+      });
+
+      // The page's first read of its conversations ran before the question was saved: the
+      // conversation and its answer must stay on the page all the same, and be stored.
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+      expect(await log.getByText('This answer is arriving in another tab.').count()).toBe(0);
+      await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Where do hermit crabs live?', exact: true }).waitFor();
+      await page.reload();
+      await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Where do hermit crabs live?', exact: true }).click();
+      await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('step aside when another tab upgrades the database, instead of blocking it', async () => {
     const context = await browser().newContext();
     const [old, fresh] = [await context.newPage(), await context.newPage()];

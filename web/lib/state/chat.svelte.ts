@@ -6,7 +6,7 @@ import type { CompletionFinal } from '../server/stream';
 import { PromptBuilder, type PreparedPrompt } from '../chat/prepare';
 import { DEFAULT_CHAT_SETTINGS, sanitizeSettings, type ChatSettings } from '../chat/settings';
 import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/schema';
-import { deleteConversation, getSetting, listConversations, putSettings, renameConversation, saveConversationMessages } from '../storage/conversations';
+import { deleteConversation, getConversation, getSetting, listConversations, putSettings, renameConversation, saveConversationMessages } from '../storage/conversations';
 import { conversationLockName, whenFree, withLockIfFree } from '../locks';
 import { describeStorageFailure } from '../storage/usage';
 import { newId } from '../ids';
@@ -84,11 +84,9 @@ export class Chat {
     // The first status check ran before the key was known.
     if (this.apiKey) void this.server.check();
     try {
-      const conversations = await listConversations(db);
-      await this.markAbandonedAnswers(db, conversations);
-      this.conversations = conversations;
-      for (const { id } of conversations) this.storedIds.add(id);
-      this.watchArriving(conversations);
+      // As any later look at storage: a question asked before this read ends (the page is
+      // usable at once) must keep its conversation, and the answer arriving into it.
+      await this.refresh();
     } catch (error) {
       this.storageProblem = `Your conversations could not be read: ${error instanceof Error ? error.message : String(error)}. Search and reading still work.`;
     }
@@ -103,11 +101,18 @@ export class Chat {
       const arriving = conversation.messages.filter((m) => m.status === 'streaming');
       if (arriving.length === 0 || conversation.id === this.streamingConversation?.id) continue;
       await withLockIfFree(conversationLockName(conversation.id), async () => {
-        for (const message of arriving) {
-          message.status = 'cut-off';
-          message.error = 'the page was closed while this answer was arriving';
+        // Read again under the lock: the answer may have ended, and been saved, since the list
+        // was read; marking that older copy would write it over the finished answer.
+        const fresh = await getConversation(db, conversation.id);
+        const stillArriving = fresh?.messages.filter((m) => m.status === 'streaming') ?? [];
+        if (fresh && stillArriving.length > 0) {
+          for (const message of stillArriving) {
+            message.status = 'cut-off';
+            message.error = 'the page was closed while this answer was arriving';
+          }
+          await saveConversationMessages(db, fresh, false);
         }
-        await saveConversationMessages(db, conversation, false);
+        if (fresh) conversation.messages = fresh.messages;
       });
     }
   }
@@ -171,6 +176,7 @@ export class Chat {
     if (!conversation || !clean || !db) return;
     const before = conversation.title;
     conversation.title = clean;
+    this.localWrites++;
     const renamed = await this.guardWrite(() => renameConversation(db, id, clean), 'The conversation could not be renamed', 'rename it again');
     if (renamed === null) conversation.title = before;
     else this.tabs?.post({ type: 'conversations-changed' });
@@ -185,6 +191,7 @@ export class Chat {
     // Gone from storage before it is gone from the page, so what the person sees is what stays.
     const db = this.db;
     if (db) {
+      this.localWrites++;
       const deleted = await this.guardWrite(async () => {
         await deleteConversation(db, id);
         return true;
@@ -199,6 +206,9 @@ export class Chat {
     this.tabs?.post({ type: 'conversations-changed' });
   }
 
+  /** Writes of conversations this tab has begun: a refresh that overlapped one reads again (see refresh). */
+  private localWrites = 0;
+
   /** Conversations known to be in storage: one that is not there any more was deleted in another tab. */
   private readonly storedIds = new Set<string>();
 
@@ -211,6 +221,7 @@ export class Chat {
     if (!db || this.deleted.has(conversation.id) || !this.conversations.some((c) => c.id === conversation.id)) return;
     const snapshot = $state.snapshot(conversation) as StoredConversation;
     const create = !this.storedIds.has(conversation.id);
+    this.localWrites++;
     const wrote = await this.guardWrite(() => saveConversationMessages(db, snapshot, create), 'This conversation could not be saved', 'ask again');
     if (!wrote) return;
     this.storedIds.add(conversation.id);
@@ -243,18 +254,31 @@ export class Chat {
     const db = this.db;
     if (!db) return;
     const generation = ++this.refreshes;
-    const stored = await listConversations(db);
+    let stored: StoredConversation[];
+    // A write of this tab's that began while the list was read may be missing from it (the
+    // first save of a conversation just started, an answer's last): then it is read again.
+    for (;;) {
+      const writes = this.localWrites;
+      stored = await listConversations(db);
+      if (writes === this.localWrites) break;
+    }
     // An answer whose tab closed while this one was open is cut off, not "arriving" for ever.
     await this.markAbandonedAnswers(db, stored);
     // A later refresh has read newer conversations: this one's are out of date.
     if (generation !== this.refreshes) return;
     for (const { id } of stored) this.storedIds.add(id);
     const streaming = this.streamingConversation;
-    this.conversations = stored.map((c) => {
-      if (!streaming || c.id !== streaming.id) return c;
-      streaming.title = c.title;
-      return streaming;
-    });
+    // Started in this tab and never stored yet (its first save is to come, or failed): no
+    // other tab can have deleted it, so it stays, before the stored ones.
+    const unstored = this.conversations.filter((c) => !this.storedIds.has(c.id) && !this.deleted.has(c.id));
+    this.conversations = [
+      ...unstored,
+      ...stored.map((c) => {
+        if (!streaming || c.id !== streaming.id) return c;
+        streaming.title = c.title;
+        return streaming;
+      }),
+    ];
     if (this.currentId && !this.conversations.some((c) => c.id === this.currentId)) this.currentId = null;
     this.watchArriving(stored);
   }
