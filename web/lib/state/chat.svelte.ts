@@ -255,15 +255,15 @@ export class Chat {
     if (!db) return;
     const generation = ++this.refreshes;
     let stored: StoredConversation[];
-    // A write of this tab's that began while the list was read may be missing from it (the
-    // first save of a conversation just started, an answer's last): then it is read again.
+    // A write of this tab's that began meanwhile may be missing from what was read (the first
+    // save of a conversation just started, an answer's last): then it is read again.
     for (;;) {
       const writes = this.localWrites;
       stored = await listConversations(db);
+      // An answer whose tab closed while this one was open is cut off, not "arriving" for ever.
+      await this.markAbandonedAnswers(db, stored);
       if (writes === this.localWrites) break;
     }
-    // An answer whose tab closed while this one was open is cut off, not "arriving" for ever.
-    await this.markAbandonedAnswers(db, stored);
     // A later refresh has read newer conversations: this one's are out of date.
     if (generation !== this.refreshes) return;
     for (const { id } of stored) this.storedIds.add(id);
