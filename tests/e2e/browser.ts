@@ -84,15 +84,14 @@ export interface WatchedPage {
 
 /** A context a test made itself (several tabs of one profile): closed after the test, and its pages reported if it fails. */
 export async function newContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   openContexts.push(context);
   return context;
 }
 
 /** A page in a fresh profile (its own IndexedDB), recording errors and requests. */
 export async function openApp(browser: Browser, url: string): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  openContexts.push(context);
+  const context = await newContext(browser);
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];

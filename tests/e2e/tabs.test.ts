@@ -8,7 +8,7 @@ const browser = useBrowser();
 
 describe('two tabs of the app at once', () => {
   it('keep the library, the search index and the conversations in step', async () => {
-    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await newContext(browser());
     const [first, second] = [await context.newPage(), await context.newPage()];
     await first.goto(appUrl);
     await second.goto(appUrl);
@@ -58,7 +58,7 @@ describe('two tabs of the app at once', () => {
   it('answer in one conversation one tab at a time, and keep what each tab wrote to it', async () => {
     // The model is slow to start answering, so the other tab acts while the answer is on its way.
     const proxy = await startFaultProxy(new URL(appUrl).origin);
-    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await newContext(browser());
     try {
       const [first, second] = [await context.newPage(), await context.newPage()];
       for (const page of [first, second]) await page.goto(`${proxy.url}/`);
@@ -110,7 +110,7 @@ describe('two tabs of the app at once', () => {
 
   it('tell an answer whose tab was closed from one still arriving', async () => {
     const proxy = await startFaultProxy(new URL(appUrl).origin);
-    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await newContext(browser());
     try {
       const [first, second] = [await context.newPage(), await context.newPage()];
       for (const page of [first, second]) await page.goto(`${proxy.url}/`);
