@@ -1,5 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
-import { addFiles, useBrowser, libraryItem, newContext, pdfFile, searchResults, setAnswerLength } from './browser';
+import type { BrowserContext, Page } from 'playwright-core';
+import { addFiles, ask, useBrowser, libraryItem, newContext, pdfFile, readRecords, searchResults, setAnswerLength, type CompletionBody } from './browser';
+import type { StoredConversation } from '../../web/lib/storage/schema';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { startFaultProxy } from '../support/fault-proxy';
 
@@ -138,37 +140,18 @@ describe('two tabs of the app at once', () => {
   it('keep a question asked while the page still reads its conversations, with its answer', async () => {
     const context = await newContext(browser());
     try {
-      const holder = await context.newPage();
-      await holder.goto(appUrl);
-      await holder.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
-      // Another tab keeps the conversations busy (a transaction of its own, kept alive), so the
-      // next page's first look at them waits until the question is asked and its answer begun.
-      await holder.evaluate(
-        () =>
-          new Promise<void>((resolve, reject) => {
-            const open = indexedDB.open('memory-cache');
-            open.onerror = () => reject(open.error);
-            open.onsuccess = () => {
-              const store = open.result.transaction('conversations', 'readwrite').objectStore('conversations');
-              const flags = window as unknown as { releaseConversations?: boolean };
-              const keepBusy = () => {
-                if (!flags.releaseConversations) store.count().onsuccess = keepBusy;
-              };
-              keepBusy();
-              resolve();
-            };
-          }),
-      );
+      const first = await context.newPage();
+      await first.goto(appUrl);
+      await first.getByRole('searchbox', { name: 'Search your library' }).waitFor();
+      await first.close();
+      // The next page's first look at its conversations waits until the question is asked
+      // and its answer begun.
+      const release = await holdStores(context, ['conversations']);
       const page = await context.newPage();
       await page.goto(appUrl);
       await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
-      const asked = page.waitForRequest((r) => r.url().endsWith('/completion'));
-      await page.getByRole('textbox', { name: 'Ask your library' }).fill('Where do hermit crabs live?');
-      await page.getByRole('button', { name: 'Send', exact: true }).click();
-      await asked;
-      await holder.evaluate(() => {
-        (window as unknown as { releaseConversations?: boolean }).releaseConversations = true;
-      });
+      await ask(page, 'Where do hermit crabs live?');
+      await release();
 
       // The page's first read of its conversations ran before the question was saved: the
       // conversation and its answer must stay on the page all the same, and be stored.
@@ -176,8 +159,38 @@ describe('two tabs of the app at once', () => {
       await log.getByRole('button', { name: 'Regenerate' }).waitFor();
       expect(await log.getByText('This answer is arriving in another tab.').count()).toBe(0);
       await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Where do hermit crabs live?', exact: true }).waitFor();
-      // Not checked here: that it is stored. A question asked before the chat has opened the
-      // database (it opens after the library and its index) is not saved; see the closing note.
+      await expectStoredAfterReload(page, 'Where do hermit crabs live?');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('answer and keep a question asked before the page has opened its library', async () => {
+    const context = await newContext(browser());
+    try {
+      const first = await context.newPage();
+      await first.goto(appUrl);
+      await addFiles(first, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+      await libraryItem(first, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+      await first.close();
+      // As a large library after a reload: the page is usable (and the model connected) while
+      // its library, search index and stored settings are still being read.
+      const release = await holdStores(context, ['documents', 'conversations', 'settings']);
+      const page = await context.newPage();
+      await page.goto(appUrl);
+      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      const asked = page.waitForRequest((r) => r.url().endsWith('/completion'));
+      await page.getByRole('textbox', { name: 'Ask your library' }).fill('Where do hermit crabs live?');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await page.getByRole('log', { name: 'Conversation' }).getByText('Where do hermit crabs live?').waitFor();
+      await release();
+
+      // The answer waited for the library: it was given the passage, not an empty index.
+      const body = JSON.parse((await asked).postData() ?? '{}') as CompletionBody;
+      expect(body.prompt).toContain(TIDE_POOLS.title);
+      expect(body.prompt).toContain('Anemones, hermit crabs, sculpins and periwinkles live in them');
+      await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).waitFor();
+      await expectStoredAfterReload(page, 'Where do hermit crabs live?');
     } finally {
       await context.close();
     }
@@ -210,3 +223,45 @@ describe('two tabs of the app at once', () => {
     await context.close();
   });
 });
+
+/**
+ * Keeps the named stores of the library busy from another page of the origin (a transaction
+ * of its own, kept alive), so the app's reads of them wait; the returned function lets go.
+ * That page is not the app, whose own writes would queue behind the transaction too, and
+ * hold up more than the named stores.
+ */
+async function holdStores(context: BrowserContext, stores: string[]): Promise<() => Promise<void>> {
+  const holder = await context.newPage();
+  await holder.goto(new URL('favicon.svg', appUrl).href);
+  await holder.evaluate(
+    (names) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('memory-cache');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const store = open.result.transaction(names, 'readwrite').objectStore(names[0]);
+          const flags = window as unknown as { releaseStores?: boolean };
+          const keepBusy = () => {
+            if (!flags.releaseStores) store.count().onsuccess = keepBusy;
+            else open.result.close();
+          };
+          keepBusy();
+          resolve();
+        };
+      }),
+    stores,
+  );
+  return () =>
+    holder.evaluate(() => {
+      (window as unknown as { releaseStores?: boolean }).releaseStores = true;
+    });
+}
+
+/** The conversation of this question is stored with its finished answer, and is there after a reload. */
+async function expectStoredAfterReload(page: Page, question: string): Promise<void> {
+  const stored = async () => (await readRecords<StoredConversation>(page, 'conversations')).find((c) => c.messages[0]?.content === question)?.messages.map((m) => m.status ?? m.role);
+  await expect.poll(stored).toEqual(['user', 'done']);
+  await page.reload();
+  await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: question, exact: true }).click();
+  await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).waitFor();
+}

@@ -42,6 +42,9 @@ export async function takeLeftWaitingFiles(db: LibraryDB, ownTabId: string): Pro
     if (await isHeld(tabLockName(tabId))) openTabs.push(tabId);
     else closedTabs.push(key);
   }
+  // Most starts find nothing left: no write then (Chromium holds a write back while another
+  // tab's write is open, even on other stores, and this one would hold up the start).
+  if (closedTabs.length === 0) return { files: [], openTabs };
   // Read and forgotten in one transaction: two tabs starting at once do not both take a list.
   const tx = db.transaction('settings', 'readwrite');
   const left: WaitingFile[] = [];

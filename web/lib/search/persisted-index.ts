@@ -1,4 +1,4 @@
-import type { LibraryDB, StoredDocument } from '../storage/schema';
+import type { LibraryDB, StoredDocument, StoredIndex } from '../storage/schema';
 import { forEachChunkBatch, getLibraryVersion, listReadyDocuments, loadSearchIndex, saveSearchIndex } from '../storage/library';
 import { yieldToMessages } from '../scheduling';
 import { LibraryIndex, SEARCH_VERSION, type IndexableChunk } from './index';
@@ -31,7 +31,11 @@ export async function openPersistedIndex(db: LibraryDB, inOneGo = false): Promis
     }
   }
   const index = await rebuildIndex(db);
-  await persistIndex(db, index, libraryVersion);
+  // The write is begun before this returns, so it comes before any later one, but not
+  // awaited: the rebuilt index answers at once, and a copy that fails to save is only rebuilt
+  // again next time. Chromium queues a write behind any write another tab has open, whatever
+  // its stores, and the library would wait on that to become searchable.
+  void saveSearchIndex(db, await indexRecord(index, libraryVersion)).catch(() => undefined);
   return { index, libraryVersion, rebuilt: true };
 }
 
@@ -57,6 +61,9 @@ export function indexableChunks(chunks: { id: string; docId: string; text: strin
 
 /** `pause`: see LibraryIndex.toJSON. */
 export async function persistIndex(db: LibraryDB, index: LibraryIndex, libraryVersion: number, pause?: () => Promise<void>): Promise<void> {
-  const json = await index.toJSON(pause);
-  await saveSearchIndex(db, { name: INDEX_NAME, libraryVersion, searchVersion: SEARCH_VERSION, json });
+  await saveSearchIndex(db, await indexRecord(index, libraryVersion, pause));
+}
+
+async function indexRecord(index: LibraryIndex, libraryVersion: number, pause?: () => Promise<void>): Promise<StoredIndex> {
+  return { name: INDEX_NAME, libraryVersion, searchVersion: SEARCH_VERSION, json: await index.toJSON(pause) };
 }

@@ -55,6 +55,14 @@ export class Chat {
   readonly busy = $derived(this.streamingId !== null);
 
   private db: LibraryDB | null = null;
+  /**
+   * Settles once start() has the database and the stored settings (or knows there is no
+   * database). The page takes questions before that, after a reload of a large library:
+   * their answers wait for it rather than search an index not yet open, use default
+   * settings, or go unsaved.
+   */
+  private readonly started: Promise<void>;
+  private markStarted: () => void = () => undefined;
   private controller: AbortController | null = null;
   private readonly builder: PromptBuilder;
 
@@ -64,6 +72,7 @@ export class Chat {
     private readonly tabs: TabChannel | null = null,
   ) {
     this.builder = new PromptBuilder(server.client);
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
 
   async start(): Promise<void> {
@@ -76,6 +85,7 @@ export class Chat {
       await this.loadSettings();
     } finally {
       this.settingsLoaded = true;
+      this.markStarted();
     }
     this.tabs?.listen((message) => {
       if (message.type === 'conversations-changed') void this.refresh();
@@ -217,6 +227,7 @@ export class Chat {
    * first save has worked. Never throws: a failed write is told in `storageProblem`.
    */
   private async save(conversation: StoredConversation): Promise<void> {
+    await this.started;
     const db = this.db;
     if (!db || this.deleted.has(conversation.id) || !this.conversations.some((c) => c.id === conversation.id)) return;
     const snapshot = $state.snapshot(conversation) as StoredConversation;
@@ -382,6 +393,7 @@ export class Chat {
     const ticker = setInterval(() => (this.clock = performance.now()), 1000);
     let saver: ReturnType<typeof setInterval> | undefined;
     try {
+      await this.started;
       const info = this.connectedInfo();
       // The passages are asked for before anything else: finding them is most of the wait
       // before the request, and the index's worker does it while this thread goes on.
