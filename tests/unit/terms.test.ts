@@ -111,6 +111,20 @@ describe('words as people type them', () => {
     expect(found(index, 'employment')).toEqual([2]);
   });
 
+  it("finds an identifier's own page before its longer namesakes', and by its words", () => {
+    // As in a reference manual: the namesake's page comes first and says more of the words.
+    const index = indexOf([
+      'int asn1_der_decoding2 (asn1 node element): fill the structure with the DER decoding of the data. DER decoding of asn1 values. Flags for the decoding.',
+      'int asn1_der_decoding (asn1 node element): fill the structure with the DER encoding.',
+      'Reading values with asn1_read_value.',
+    ]);
+    expect(found(index, 'asn1_der_decoding')[0]).toBe(1);
+    expect(found(index, 'asn1_der_decoding2')[0]).toBe(0);
+    expect(found(index, 'der decoding')[0]).toBe(0);
+    expect(found(index, 'read value')[0]).toBe(2);
+    expect(tokenize('Call asn1_der_decoding() or __init__.')).toEqual(['Call', 'asn1_der_decoding', 'asn1', 'der', 'decoding', 'or', 'init']);
+  });
+
   it('corrects two swapped letters, and a typo in a short word the library does not have', () => {
     const index = indexOf(['The oven temperature should be steady.', 'Bread needs yeast and flour.', 'Pay the bill in cash.']);
     expect(found(index, 'tempreature')).toEqual([0]);

@@ -11,7 +11,7 @@ import { prefixOfChunk } from '../storage/library';
  */
 
 /** Bump when tokenising, stemming or fields change: a persisted index of another version is rebuilt. */
-export const SEARCH_VERSION = 2;
+export const SEARCH_VERSION = 3;
 
 export interface IndexableChunk {
   id: string;

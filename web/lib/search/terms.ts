@@ -22,16 +22,18 @@ also there's what's it's i'm`.split(/\s+/),
 const CJK_CHARS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}';
 const HAS_CJK = new RegExp(`[${CJK_CHARS}]`, 'u');
 const CJK_RUN = new RegExp(`[${CJK_CHARS}]+`, 'gu');
-// Hyphens are left in tokens at first, so that a compound is seen whole (below).
-const WORD_SEPARATOR = /(?:(?![-\u2010\u2011])[\n\r\p{Z}\p{P}\p{S}])+/u;
-const HYPHENS = /[-\u2010\u2011]+/u;
+// Hyphens and underscores are left in tokens at first, so that a compound or an identifier
+// is seen whole (below).
+const WORD_SEPARATOR = /(?:(?![-\u2010\u2011_])[\n\r\p{Z}\p{P}\p{S}])+/u;
+const JOINERS = /[-\u2010\u2011_]+/u;
 const LETTERS = /^\p{L}+$/u;
 
 /**
  * Splits text into raw words (before stemming). A hyphenated compound gives its parts and,
  * before them, the parts joined, so that "Wi-Fi" is found by "wifi" and "e-mail" by "email"
  * (and the other way round); the joined form comes first so that the query's last word stays
- * the word being typed.
+ * the word being typed. An identifier such as "read_value" gives its words and, before them,
+ * itself, so that its own page outranks pages of its longer namesakes ("read_value2").
  */
 export function tokenize(text: string): string[] {
   const words: string[] = [];
@@ -57,20 +59,22 @@ function pushPieceWords(words: string[], piece: string): void {
   for (const part of compound.parts) pushWord(words, part);
 }
 
-/** The text between separators: a word, a hyphenated compound, or a run of words without spaces. */
+/** The text between separators: a word, a hyphenated compound, an identifier, or a run of words without spaces. */
 export function wordPieces(text: string): string[] {
   return text.split(WORD_SEPARATOR);
 }
 
 /**
  * A hyphenated compound's parts, and the parts joined when all are letters ("Wi-Fi": "WiFi",
- * then "Wi" and "Fi"); null for a piece without hyphens.
+ * then "Wi" and "Fi"); an identifier's words, and the identifier ("asn1_read_value", then
+ * "asn1", "read" and "value"); null for a piece with neither hyphens nor underscores.
  */
 export function compoundOf(piece: string): { joined: string | null; parts: string[] } | null {
-  if (!HYPHENS.test(piece)) return null;
-  const parts = piece.split(HYPHENS).filter((part) => part.length > 0);
-  const joined = parts.length > 1 && parts.every((part) => LETTERS.test(part)) && !HAS_CJK.test(piece) ? parts.join('') : null;
-  return { joined, parts };
+  if (!JOINERS.test(piece)) return null;
+  const parts = piece.split(JOINERS).filter((part) => part.length > 0);
+  if (parts.length < 2 || HAS_CJK.test(piece)) return { joined: null, parts };
+  if (piece.includes('_')) return { joined: parts.join('_'), parts };
+  return { joined: parts.every((part) => LETTERS.test(part)) ? parts.join('') : null, parts };
 }
 
 function pushWord(words: string[], token: string): void {
