@@ -196,6 +196,36 @@ describe('two tabs of the app at once', () => {
     }
   });
 
+  it('stop a question that waits for the library to open, and keep it', async () => {
+    const context = await newContext(browser());
+    try {
+      const first = await context.newPage();
+      await first.goto(appUrl);
+      await first.getByRole('searchbox', { name: 'Search your library' }).waitFor();
+      await first.close();
+      const release = await holdStores(context, ['documents', 'conversations', 'settings']);
+      const page = await context.newPage();
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+      await page.goto(appUrl);
+      await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+      await page.getByRole('textbox', { name: 'Ask your library' }).fill('Where do hermit crabs live?');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const log = page.getByRole('log', { name: 'Conversation' });
+      await log.getByText('Reading your documents…').waitFor();
+      await page.getByRole('button', { name: 'Stop', exact: true }).click();
+      // Stopped at once, though the library is still opening; nothing was asked of the model.
+      await log.getByText('Stopped.').waitFor({ timeout: 5000 });
+      await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
+      await release();
+      const stored = async () => (await readRecords<StoredConversation>(page, 'conversations')).map((c) => c.messages.map((m) => m.status ?? m.role));
+      await expect.poll(stored).toEqual([['user', 'stopped']]);
+      expect(requests).not.toContain('/completion');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('step aside when another tab upgrades the database, instead of blocking it', async () => {
     const context = await browser().newContext();
     const [old, fresh] = [await context.newPage(), await context.newPage()];

@@ -1,3 +1,5 @@
+import { whenAborted } from './abort';
+
 /**
  * Web Locks keep two tabs from treating each other's work in progress as abandoned, or from
  * doing the same work at once: a tab holds `ingest:<id>` while it writes a document, and
@@ -54,15 +56,10 @@ export async function withLock<T>(name: string, work: () => Promise<T>, signal?:
   if (heldHere.has(name)) onWait?.();
   while (heldHere.has(name)) {
     signal?.throwIfAborted();
-    await Promise.race([heldHere.get(name)?.catch(() => undefined), aborted(signal)]);
+    await Promise.race([heldHere.get(name)?.catch(() => undefined), whenAborted(signal)]);
   }
   signal?.throwIfAborted();
   return holdHere(name, work);
-}
-
-/** Settles when the signal aborts (never without one), so a wait can end on Cancel. */
-function aborted(signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
 }
 
 /** Holds the lock until the page goes away. */

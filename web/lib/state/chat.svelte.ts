@@ -10,6 +10,7 @@ import { deleteConversation, getConversation, getSetting, listConversations, put
 import { conversationLockName, whenFree, withLockIfFree } from '../locks';
 import { describeStorageFailure } from '../storage/usage';
 import { newId } from '../ids';
+import { whenAborted } from '../abort';
 import { historyOf } from '../chat/history';
 import type { TabChannel } from './tabs';
 import { isWholeLibrary, questionScope, scopeNotice, WHOLE_LIBRARY } from '../search/scope';
@@ -393,7 +394,9 @@ export class Chat {
     const ticker = setInterval(() => (this.clock = performance.now()), 1000);
     let saver: ReturnType<typeof setInterval> | undefined;
     try {
-      await this.started;
+      // Stop ends this wait too: the library may take a while to open.
+      await Promise.race([this.started, whenAborted(controller.signal)]);
+      controller.signal.throwIfAborted();
       const info = this.connectedInfo();
       // The passages are asked for before anything else: finding them is most of the wait
       // before the request, and the index's worker does it while this thread goes on.
