@@ -39,6 +39,17 @@ describe('phrase weight', () => {
     expect(weight('e-mail', 'Send an e-mail.')).toBe(1);
   });
 
+  it("takes an identifier's words for neighbours, and the identifier whole for a neighbour of the words around it", () => {
+    for (const [query, text] of [
+      ['der decoding', 'Call asn1_der_decoding() on the buffer.'],
+      ['asn1_der_decoding buffer', 'Pass asn1_der_decoding the buffer.'],
+      ['call get_all', 'Then call get_all twice.'],
+    ]) {
+      expect(weight(query, text), `${query} in "${text}"`).toBe(1 + PHRASE_BONUS);
+    }
+    expect(weight('der decoding', 'DER is used. Decoding is slow.')).toBe(1);
+  });
+
   it('weighs neighbouring character pairs of text written without spaces', () => {
     expect(weight('東京大学', '東京大学の図書館')).toBe(1 + PHRASE_BONUS);
     expect(weight('東京大学', '大学は東京にある')).toBe(1);

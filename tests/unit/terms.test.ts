@@ -40,6 +40,8 @@ describe('snippets and highlights', () => {
     expect(marked('Restart the Wi-Fi router.', 'wifi')).toEqual(['Wi-Fi']);
     expect(marked('Income from self-employment is taxed.', 'employment')).toEqual(['self-employment']);
     expect(marked('Send your résumé today.', 'resume')).toEqual(['résumé']);
+    expect(marked('Call get_all() once.', 'get_all')).toEqual(['get_all']);
+    expect(marked('Call asn1_der_decoding() once.', 'der decoding')).toEqual(['asn1_der_decoding']);
   });
 
   it('centres the snippet on the most telling cluster of hits and reports where it is', () => {
@@ -123,6 +125,12 @@ describe('words as people type them', () => {
     expect(found(index, 'der decoding')[0]).toBe(0);
     expect(found(index, 'read value')[0]).toBe(2);
     expect(tokenize('Call asn1_der_decoding() or __init__.')).toEqual(['Call', 'asn1_der_decoding', 'asn1', 'der', 'decoding', 'or', 'init']);
+    // Underscores of a form's fill-in line only separate words; a compound in an identifier is one.
+    expect(tokenize('Wi-Fi____ Signature____Date home_Wi-Fi')).toEqual(['WiFi', 'Wi', 'Fi', 'Signature', 'Date', 'home_Wi-Fi', 'home', 'WiFi', 'Wi', 'Fi']);
+    // An identifier of stop words alone is found by itself, and its page told by where it stands.
+    const stopWords = indexOf(['Returns every row.', 'Lists of things. '.repeat(20) + 'Call get_all for every row.']);
+    expect(found(stopWords, 'get_all')).toEqual([1]);
+    expect(snippet('Lists of things. '.repeat(20) + 'Call get_all for every row.', searchTerms('get_all')).pieces.filter((p) => p.hit).map((p) => p.text)).toEqual(['get_all']);
   });
 
   it('corrects two swapped letters, and a typo in a short word the library does not have', () => {

@@ -1,4 +1,4 @@
-import { compoundOf, pieceWords, processTerm, tokenize, wordPieces } from './terms';
+import { compoundOf, identifierOf, pieceWords, processTerm, tokenize, wordPieces } from './terms';
 import { findHits, PLAIN_WORD } from './snippet';
 
 /**
@@ -19,7 +19,8 @@ export const PHRASE_BONUS = 0.5;
 /**
  * One place in the text: the terms that can end a pair there, and those that can start one.
  * A compound stands for itself joined and for its parts: "Wi-Fi router" holds "wifi router"
- * and "fi router", and "home Wi-Fi" holds "home wifi" and "home wi".
+ * and "fi router", and "home Wi-Fi" holds "home wifi" and "home wi". An identifier's words
+ * are places of their own.
  */
 interface Place {
   starts: string[];
@@ -29,6 +30,17 @@ interface Place {
 const termsOf = (words: string[]): string[] => words.map(processTerm).filter((term): term is string => term !== null);
 
 function placesOfPiece(piece: string): Place[] {
+  const identifier = identifierOf(piece);
+  if (identifier !== null) {
+    // Its words are places of their own ("der decoding" is in "asn1_der_decoding"); the
+    // identifier whole can start or end a pair with the words around it.
+    const places = identifier.pieces.flatMap(placesOfPiece);
+    const whole = termsOf(identifier.whole === null ? [] : [identifier.whole]);
+    if (whole.length === 0) return places;
+    if (places.length === 0) return [{ starts: whole, ends: whole }];
+    const last = places.length - 1;
+    return places.map((place, i) => ({ starts: i === 0 ? [...whole, ...place.starts] : place.starts, ends: i === last ? [...place.ends, ...whole] : place.ends }));
+  }
   const compound = compoundOf(piece);
   if (compound === null) {
     // One word, or the character pairs of a run of text without spaces, each a place.

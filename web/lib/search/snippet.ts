@@ -10,8 +10,9 @@ export interface TextPiece {
   hit: boolean;
 }
 
-// A hyphenated compound is one word here, as it is for the index ("Wi-Fi" is found by "wifi").
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’]*(?:[-\u2010\u2011][\p{L}\p{N}]+)*/gu;
+// A hyphenated compound or an identifier is one word here, as it is for the index ("Wi-Fi"
+// is found by "wifi", "get_all" by itself).
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’]*(?:[-\u2010\u2011_][\p{L}\p{N}]+)*/gu;
 /** A word whose search term needs no folding, splitting or pairing: only its stem. */
 export const PLAIN_WORD = /^[A-Za-z0-9]+$/;
 

@@ -25,7 +25,7 @@ const CJK_RUN = new RegExp(`[${CJK_CHARS}]+`, 'gu');
 // Hyphens and underscores are left in tokens at first, so that a compound or an identifier
 // is seen whole (below).
 const WORD_SEPARATOR = /(?:(?![-\u2010\u2011_])[\n\r\p{Z}\p{P}\p{S}])+/u;
-const JOINERS = /[-\u2010\u2011_]+/u;
+const HYPHENS = /[-\u2010\u2011]+/u;
 const LETTERS = /^\p{L}+$/u;
 
 /**
@@ -50,6 +50,12 @@ export function pieceWords(piece: string): string[] {
 
 function pushPieceWords(words: string[], piece: string): void {
   if (piece.length === 0) return;
+  const identifier = identifierOf(piece);
+  if (identifier !== null) {
+    if (identifier.whole !== null) words.push(identifier.whole);
+    for (const word of identifier.pieces) pushPieceWords(words, word);
+    return;
+  }
   const compound = compoundOf(piece);
   if (compound === null) {
     pushWord(words, piece);
@@ -65,16 +71,28 @@ export function wordPieces(text: string): string[] {
 }
 
 /**
+ * The words of a piece with underscores, each a piece of its own (it may be a compound), and
+ * the piece whole when it is an identifier ("asn1_read_value": itself, then "asn1", "read"
+ * and "value"); null for a piece without underscores. Underscores that pad a word
+ * ("__init__") or run between words (a form's "Name____Date") only separate.
+ */
+export function identifierOf(piece: string): { whole: string | null; pieces: string[] } | null {
+  if (!piece.includes('_')) return null;
+  const trimmed = piece.replace(/^_+|_+$/g, '');
+  const pieces = trimmed.split(/_+/).filter((word) => word.length > 0);
+  const whole = pieces.length > 1 && !trimmed.includes('__') && !HAS_CJK.test(trimmed) ? trimmed : null;
+  return { whole, pieces };
+}
+
+/**
  * A hyphenated compound's parts, and the parts joined when all are letters ("Wi-Fi": "WiFi",
- * then "Wi" and "Fi"); an identifier's words, and the identifier ("asn1_read_value", then
- * "asn1", "read" and "value"); null for a piece with neither hyphens nor underscores.
+ * then "Wi" and "Fi"); null for a piece without hyphens.
  */
 export function compoundOf(piece: string): { joined: string | null; parts: string[] } | null {
-  if (!JOINERS.test(piece)) return null;
-  const parts = piece.split(JOINERS).filter((part) => part.length > 0);
-  if (parts.length < 2 || HAS_CJK.test(piece)) return { joined: null, parts };
-  if (piece.includes('_')) return { joined: parts.join('_'), parts };
-  return { joined: parts.every((part) => LETTERS.test(part)) ? parts.join('') : null, parts };
+  if (!HYPHENS.test(piece)) return null;
+  const parts = piece.split(HYPHENS).filter((part) => part.length > 0);
+  const joined = parts.length > 1 && parts.every((part) => LETTERS.test(part)) && !HAS_CJK.test(piece) ? parts.join('') : null;
+  return { joined, parts };
 }
 
 function pushWord(words: string[], token: string): void {
