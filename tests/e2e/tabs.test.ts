@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { addFiles, ask, useBrowser, libraryItem, newContext, pdfFile, readRecords, searchResults, setAnswerLength, type CompletionBody } from './browser';
+import { addFiles, ask, useBrowser, libraryItem, newContext, pdfFile, readRecords, searchResults, setAnswerLength } from './browser';
 import type { StoredConversation } from '../../web/lib/storage/schema';
 import { COMPOSTING, compostingPdf, TIDE_POOLS, tidePoolsPdf } from '../support/corpus';
 import { startFaultProxy } from '../support/fault-proxy';
@@ -140,10 +140,7 @@ describe('two tabs of the app at once', () => {
   it('keep a question asked while the page still reads its conversations, with its answer', async () => {
     const context = await newContext(browser());
     try {
-      const first = await context.newPage();
-      await first.goto(appUrl);
-      await first.getByRole('searchbox', { name: 'Search your library' }).waitFor();
-      await first.close();
+      await openLibraryOnce(context);
       // The next page's first look at its conversations waits until the question is asked
       // and its answer begun.
       const release = await holdStores(context, ['conversations']);
@@ -168,25 +165,22 @@ describe('two tabs of the app at once', () => {
   it('answer and keep a question asked before the page has opened its library', async () => {
     const context = await newContext(browser());
     try {
-      const first = await context.newPage();
-      await first.goto(appUrl);
-      await addFiles(first, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
-      await libraryItem(first, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
-      await first.close();
+      await openLibraryOnce(context, async (first) => {
+        await addFiles(first, [pdfFile(TIDE_POOLS.fileName, await tidePoolsPdf())]);
+        await libraryItem(first, TIDE_POOLS.fileName).filter({ hasText: 'Ready' }).waitFor();
+      });
       // As a large library after a reload: the page is usable (and the model connected) while
       // its library, search index and stored settings are still being read.
       const release = await holdStores(context, ['documents', 'conversations', 'settings']);
       const page = await context.newPage();
       await page.goto(appUrl);
       await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
-      const asked = page.waitForRequest((r) => r.url().endsWith('/completion'));
-      await page.getByRole('textbox', { name: 'Ask your library' }).fill('Where do hermit crabs live?');
-      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const asking = ask(page, 'Where do hermit crabs live?');
       await page.getByRole('log', { name: 'Conversation' }).getByText('Where do hermit crabs live?').waitFor();
       await release();
 
       // The answer waited for the library: it was given the passage, not an empty index.
-      const body = JSON.parse((await asked).postData() ?? '{}') as CompletionBody;
+      const body = await asking;
       expect(body.prompt).toContain(TIDE_POOLS.title);
       expect(body.prompt).toContain('Anemones, hermit crabs, sculpins and periwinkles live in them');
       await page.getByRole('log', { name: 'Conversation' }).getByRole('button', { name: 'Regenerate' }).waitFor();
@@ -199,10 +193,7 @@ describe('two tabs of the app at once', () => {
   it('stop a question that waits for the library to open, and keep it', async () => {
     const context = await newContext(browser());
     try {
-      const first = await context.newPage();
-      await first.goto(appUrl);
-      await first.getByRole('searchbox', { name: 'Search your library' }).waitFor();
-      await first.close();
+      await openLibraryOnce(context);
       const release = await holdStores(context, ['documents', 'conversations', 'settings']);
       const page = await context.newPage();
       const requests: string[] = [];
@@ -216,11 +207,16 @@ describe('two tabs of the app at once', () => {
       await page.getByRole('button', { name: 'Stop', exact: true }).click();
       // Stopped at once, though the library is still opening; nothing was asked of the model.
       await log.getByText('Stopped.').waitFor({ timeout: 5000 });
-      await page.getByRole('button', { name: 'Send', exact: true }).waitFor();
-      await release();
-      const stored = async () => (await readRecords<StoredConversation>(page, 'conversations')).map((c) => c.messages.map((m) => m.status ?? m.role));
-      await expect.poll(stored).toEqual([['user', 'stopped']]);
       expect(requests).not.toContain('/completion');
+      // The conversation is free for the next question at once.
+      const asking = ask(page, 'And what do they eat?');
+      await log.getByText('And what do they eat?').waitFor();
+      await release();
+      await asking;
+      await log.getByRole('button', { name: 'Regenerate' }).waitFor();
+      expect(await page.getByRole('alert').filter({ hasText: 'getting an answer in another tab' }).count()).toBe(0);
+      const stored = async () => (await readRecords<StoredConversation>(page, 'conversations')).map((c) => c.messages.map((m) => m.status ?? m.role));
+      await expect.poll(stored).toEqual([['user', 'stopped', 'user', 'done']]);
     } finally {
       await context.close();
     }
@@ -253,6 +249,15 @@ describe('two tabs of the app at once', () => {
     await context.close();
   });
 });
+
+/** Opens the app in a page of its own, so that its library exists (and holds what `fill` adds), then closes it. */
+async function openLibraryOnce(context: BrowserContext, fill?: (page: Page) => Promise<void>): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(appUrl);
+  await page.getByRole('searchbox', { name: 'Search your library' }).waitFor();
+  await fill?.(page);
+  await page.close();
+}
 
 /**
  * Keeps the named stores of the library busy from another page of the origin (a transaction

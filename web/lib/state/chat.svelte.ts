@@ -64,6 +64,7 @@ export class Chat {
    */
   private readonly started: Promise<void>;
   private markStarted: () => void = () => undefined;
+  private hasStarted = false;
   private controller: AbortController | null = null;
   private readonly builder: PromptBuilder;
 
@@ -86,6 +87,7 @@ export class Chat {
       await this.loadSettings();
     } finally {
       this.settingsLoaded = true;
+      this.hasStarted = true;
       this.markStarted();
     }
     this.tabs?.listen((message) => {
@@ -454,8 +456,11 @@ export class Chat {
       conversation.updatedAt = Date.now();
       // A conversation deleted while its answer streamed stays deleted (save skips it). Until
       // the finished answer is stored, a refresh keeps this tab's copy, not the stored one.
-      await this.save(conversation);
-      this.streamingConversation = null;
+      // Before the chat has started, the save waits for the database, and the conversation
+      // need not: a refresh keeps what is not stored yet, and the person can ask again.
+      const saved = this.save(conversation);
+      if (this.hasStarted) await saved;
+      if (this.streamingConversation === conversation) this.streamingConversation = null;
     }
   }
 
