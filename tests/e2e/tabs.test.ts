@@ -208,15 +208,18 @@ describe('two tabs of the app at once', () => {
       // Stopped at once, though the library is still opening; nothing was asked of the model.
       await log.getByText('Stopped.').waitFor({ timeout: 5000 });
       expect(requests).not.toContain('/completion');
-      // The conversation is free for the next question at once.
+      // The conversation is free for the next question at once, and can be renamed.
       const asking = ask(page, 'And what do they eat?');
       await log.getByText('And what do they eat?').waitFor();
+      await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Rename conversation Where do hermit crabs live?' }).click();
+      await page.getByRole('textbox', { name: 'New name for the conversation' }).fill('Hermit crabs');
+      await page.getByRole('button', { name: 'Save' }).click();
       await release();
       await asking;
       await log.getByRole('button', { name: 'Regenerate' }).waitFor();
       expect(await page.getByRole('alert').filter({ hasText: 'getting an answer in another tab' }).count()).toBe(0);
-      const stored = async () => (await readRecords<StoredConversation>(page, 'conversations')).map((c) => c.messages.map((m) => m.status ?? m.role));
-      await expect.poll(stored).toEqual([['user', 'stopped', 'user', 'done']]);
+      const stored = async () => (await readRecords<StoredConversation>(page, 'conversations')).map((c) => [c.title, ...c.messages.map((m) => m.status ?? m.role)]);
+      await expect.poll(stored).toEqual([['Hermit crabs', 'user', 'stopped', 'user', 'done']]);
     } finally {
       await context.close();
     }

@@ -60,7 +60,7 @@ export class Chat {
    * Settles once start() has the database and the stored settings (or knows there is no
    * database). The page takes questions before that, after a reload of a large library:
    * their answers wait for it rather than search an index not yet open, use default
-   * settings, or go unsaved.
+   * settings, or go unsaved; so do renames and deletions of their conversations.
    */
   private readonly started: Promise<void>;
   private markStarted: () => void = () => undefined;
@@ -185,6 +185,7 @@ export class Chat {
   async rename(id: string, title: string): Promise<void> {
     const conversation = this.conversations.find((c) => c.id === id);
     const clean = title.trim().slice(0, 200);
+    await this.started;
     const db = this.db;
     if (!conversation || !clean || !db) return;
     const before = conversation.title;
@@ -202,6 +203,7 @@ export class Chat {
     this.deleted.add(id);
     if (this.streamingConversation?.id === id) this.stop();
     // Gone from storage before it is gone from the page, so what the person sees is what stays.
+    await this.started;
     const db = this.db;
     if (db) {
       this.localWrites++;
