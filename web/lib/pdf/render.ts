@@ -1,7 +1,7 @@
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { loadPdfjs } from './pdfjs';
 import { findHits } from '../search/snippet';
-import { normalizeLine } from '../text/normalize';
+import { passageRuns } from '../text/passage-runs';
 
 /**
  * Draws one page into a container: a canvas for the picture and pdf.js's text layer on
@@ -16,7 +16,7 @@ export interface RenderedPage {
 export interface PageHighlights {
   /** Search terms (stemmed) to mark word by word. */
   terms: string[];
-  /** A passage to mark: every text run that belongs to it. */
+  /** A passage to mark: the text runs that show it (see passageRuns). */
   passage: string | null;
 }
 
@@ -63,12 +63,11 @@ export function renderPage(pdf: PDFDocumentProxy, pageNumber: number, container:
 
 /** Marks passage runs and search terms in the text layer, with DOM nodes only (never HTML strings). */
 function markHighlights(textDivs: HTMLElement[], { terms, passage }: PageHighlights): number {
-  const passageText = passage ? normalizeLine(passage).toLowerCase() : null;
+  const inPassage = new Set(passage ? passageRuns(textDivs.map((div) => div.textContent ?? ''), passage) : []);
   let count = 0;
-  for (const div of textDivs) {
+  for (const [index, div] of textDivs.entries()) {
     const text = div.textContent ?? '';
-    const normalized = normalizeLine(text).toLowerCase();
-    if (passageText && normalized.length >= 4 && passageText.includes(normalized)) {
+    if (inPassage.has(index)) {
       div.classList.add('passage');
       // What assistive technology (and a test) knows the cited passage by: it is marked text.
       div.setAttribute('role', 'mark');
