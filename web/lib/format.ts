@@ -25,6 +25,14 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
 
+/** Text on one line, at most `max` characters, cut after a whole word and marked "…" when cut. */
+export function shortened(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  const space = line.lastIndexOf(' ', max - 1);
+  return `${line.slice(0, space > max / 2 ? space : max - 1).replace(/[\s,;:.]+$/, '')}…`;
+}
+
 /** Page numbers as a person writes them: [2, 3, 4, 7] is "2–4, 7". */
 export function pageRanges(pages: readonly number[]): string {
   const ranges: string[] = [];

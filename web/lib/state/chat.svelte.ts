@@ -10,6 +10,7 @@ import { deleteConversation, getConversation, getSetting, listConversations, put
 import { conversationLockName, whenFree, withLockIfFree } from '../locks';
 import { describeStorageFailure } from '../storage/usage';
 import { newId } from '../ids';
+import { shortened } from '../format';
 import { whenAborted } from '../abort';
 import { historyOf } from '../chat/history';
 import type { TabChannel } from './tabs';
@@ -341,7 +342,7 @@ export class Chat {
     let conversation = this.current;
     if (!conversation) {
       const now = Date.now();
-      const created: StoredConversation = { id: newId(), title: text.slice(0, TITLE_LENGTH), createdAt: now, updatedAt: now, messages: [] };
+      const created: StoredConversation = { id: newId(), title: shortened(text, TITLE_LENGTH), createdAt: now, updatedAt: now, messages: [] };
       this.conversations.unshift(created);
       this.currentId = created.id;
       conversation = this.conversations[0];
