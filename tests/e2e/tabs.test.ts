@@ -208,6 +208,8 @@ describe('two tabs of the app at once', () => {
       // Stopped at once, though the library is still opening; nothing was asked of the model.
       await log.getByText('Stopped.').waitFor({ timeout: 5000 });
       expect(requests).not.toContain('/completion');
+      // The focus is where the next question is written, not lost with the Stop button.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Ask your library');
       // The conversation is free for the next question at once, and can be renamed.
       const asking = ask(page, 'And what do they eat?');
       await log.getByText('And what do they eat?').waitFor();
