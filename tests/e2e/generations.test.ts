@@ -197,6 +197,30 @@ describe.each<Generation>(['0.9', '0.10'])('chat through llamafile %s', (generat
     expect(await answerText.innerText()).toBe(kept);
   });
 
+  it('keeps what arrived when the page is reloaded in the middle of an answer', async () => {
+    const { page } = await openApp(browser, `${proxy.url}/`);
+    await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();
+    await setAnswerLength(page, 6000);
+    const log = page.getByRole('log', { name: 'Conversation' });
+    // The person confirms leaving while the answer arrives.
+    page.on('dialog', (dialog) => void dialog.accept());
+    proxy.citations = 'Once upon a time, ';
+    proxy.paceMs = 40;
+    try {
+      await ask(page, 'Tell me a very long story');
+      // Reloaded well before the next partial save (every few seconds).
+      await log.getByRole('group', { name: 'Answer text' }).getByText('Once upon a time', { exact: false }).waitFor();
+      await page.reload();
+    } finally {
+      proxy.citations = null;
+      proxy.paceMs = 0;
+    }
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Tell me a very long story', exact: true }).click();
+    await log.getByRole('alert').filter({ hasText: 'This answer was cut off' }).waitFor();
+    expect(await log.getByRole('group', { name: 'Answer text' }).innerText()).toContain('Once upon a time');
+    await log.getByRole('button', { name: 'Retry' }).waitFor();
+  });
+
   it('keeps what arrived when the server reports a failure inside the stream, and says why', async () => {
     const { page } = await openApp(browser, `${proxy.url}/`);
     await page.getByRole('status').filter({ hasText: 'Model connected' }).waitFor();

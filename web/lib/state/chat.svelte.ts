@@ -9,6 +9,7 @@ import type { LibraryDB, StoredConversation, StoredMessage } from '../storage/sc
 import { deleteConversation, getConversation, getSetting, listConversations, putSettings, renameConversation, saveConversationMessages } from '../storage/conversations';
 import { conversationLockName, whenFree, withLockIfFree } from '../locks';
 import { describeStorageFailure } from '../storage/usage';
+import { arrivingStore, forgetArrivingAnswer, keepArrivingAnswer, keptArrivingAnswers, restoreArrivingAnswer } from '../storage/arriving-answers';
 import { newId } from '../ids';
 import { shortened } from '../format';
 import { whenAborted } from '../abort';
@@ -111,13 +112,20 @@ export class Chat {
    * cut off by a tab that closed: what arrived is kept, marked so.
    */
   private async markAbandonedAnswers(db: LibraryDB, conversations: StoredConversation[]): Promise<void> {
+    const storage = arrivingStore();
+    const kept = keptArrivingAnswers(storage);
     for (const conversation of conversations) {
       const arriving = conversation.messages.filter((m) => m.status === 'streaming');
+      // Kept by a page that has gone, for an answer that has since ended (or was never stored).
+      if (arriving.length === 0 && kept.has(conversation.id)) forgetArrivingAnswer(storage, conversation.id);
       if (arriving.length === 0 || conversation.id === this.streamingConversation?.id) continue;
       await withLockIfFree(conversationLockName(conversation.id), async () => {
         // Read again under the lock: the answer may have ended, and been saved, since the list
         // was read; marking that older copy would write it over the finished answer.
         const fresh = await getConversation(db, conversation.id);
+        const keptAnswer = kept.get(conversation.id);
+        // What arrived after the last partial save, kept as its page went (see saveArrivingAnswer).
+        if (fresh && keptAnswer) restoreArrivingAnswer(fresh, keptAnswer);
         const stillArriving = fresh?.messages.filter((m) => m.status === 'streaming') ?? [];
         if (fresh && stillArriving.length > 0) {
           for (const message of stillArriving) {
@@ -126,6 +134,7 @@ export class Chat {
           }
           await saveConversationMessages(db, fresh, false);
         }
+        if (keptAnswer) forgetArrivingAnswer(storage, conversation.id);
         if (fresh) conversation.messages = fresh.messages;
       });
     }
@@ -388,6 +397,16 @@ export class Chat {
 
   stop(): void {
     this.controller?.abort();
+  }
+
+  /** The page is going away: what has arrived of the answer is kept now, not only at the last partial save. */
+  saveArrivingAnswer(): void {
+    const conversation = this.streamingConversation;
+    const answer = conversation?.messages.find((m) => m.id === this.streamingId);
+    if (!conversation || !answer) return;
+    keepArrivingAnswer(arrivingStore(), conversation.id, $state.snapshot(answer) as StoredMessage);
+    // Also begun, for a page that lives on (kept in the back-forward cache).
+    void this.save(conversation);
   }
 
   private async answer(conversation: StoredConversation, answer: StoredMessage, question: string, history: ChatMessage[], sentAt: number): Promise<void> {
