@@ -50,6 +50,22 @@ describe('passages for a question', () => {
     expect(new Set(passages.map((p) => p.chunkId)).size).toBe(passages.length);
   });
 
+  it("leads a follow-up with its own words' passages, and fills with those of the questions it follows", async () => {
+    const { db, index } = await libraryOf({
+      manual: manualPages,
+      grinder: ['Set the grinder finer for espresso, coarser for filter coffee.', 'Clean the grinder with tablets, then rinse it.'],
+    });
+    const recent = 'how do I descale the espresso machine boiler with citric acid and rinse it';
+    // A new topic: searched with the longer question before it, the grinder never came first.
+    const joined = await findPassages(db, index, `grinder ${recent}`, 4);
+    expect(docOf(joined[0])).toBe('manual');
+    const followUp = await findPassages(db, index, 'grinder', 4, null, undefined, recent);
+    expect(followUp.slice(0, 2).map(docOf)).toEqual(['grinder', 'grinder']);
+    expect(followUp.slice(2, 4).map(docOf)).toEqual(['manual', 'manual']);
+    // A follow-up of stop words alone ("and then?") leans on the questions it follows.
+    expect((await findPassages(db, index, '', 4, null, undefined, recent)).map(docOf)).toContain('manual');
+  });
+
   it('finds nothing for an empty question or when none is wanted', async () => {
     const { db, index } = await libraryOf({ manual: manualPages });
     expect(await findPassages(db, index, '   ', 6)).toEqual([]);

@@ -33,8 +33,8 @@ export class IndexClient implements SearchableIndex, LibrarySearcher {
     return this.call({ type: 'search-pages', query, limit, prefixes: prefixes ?? null });
   }
 
-  findPassages(query: string, wanted: number, prefixes?: ReadonlySet<string> | null): Promise<FoundPassage[]> {
-    return this.call({ type: 'find-passages', query, wanted, prefixes: prefixes ?? null });
+  findPassages(query: string, wanted: number, prefixes?: ReadonlySet<string> | null, recent = ''): Promise<FoundPassage[]> {
+    return this.call({ type: 'find-passages', query, wanted, prefixes: prefixes ?? null, recent });
   }
 
   persist(libraryVersion: number): Promise<null> {

@@ -9,7 +9,7 @@ export type IndexRequest =
   /** The search box's pages, with snippets (findPages). */
   | { type: 'search-pages'; query: string; limit: number; prefixes: ReadonlySet<string> | null }
   /** Passages for a question (findPassages). */
-  | { type: 'find-passages'; query: string; wanted: number; prefixes: ReadonlySet<string> | null }
+  | { type: 'find-passages'; query: string; wanted: number; prefixes: ReadonlySet<string> | null; recent: string }
   | { type: 'persist'; libraryVersion: number };
 
 export type IndexRequestMessage = IndexRequest & { id: number };

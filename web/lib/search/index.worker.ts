@@ -82,7 +82,7 @@ async function handle(request: IndexRequest): Promise<unknown> {
     }
     case 'find-passages': {
       const { db: database, index: source } = ready();
-      return findPassages(database, visible(source), request.query, request.wanted, request.prefixes);
+      return findPassages(database, visible(source), request.query, request.wanted, request.prefixes, undefined, request.recent);
     }
     case 'persist': {
       const { db: database, index: source } = ready();

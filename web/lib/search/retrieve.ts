@@ -44,15 +44,22 @@ export async function findPassages(
   /** Only chunks of these documents (by chunk key prefix); all when absent. */
   prefixes?: ReadonlySet<string> | null,
   weigher: TextWeigher = textWeigher,
+  /** For a follow-up, the words of the questions it follows ("what do they eat" needs the crabs). */
+  recent = '',
 ): Promise<FoundPassage[]> {
-  if (wanted <= 0 || query.trim().length === 0) return [];
+  const joined = `${query} ${recent}`.trim();
+  if (wanted <= 0 || joined.length === 0) return [];
   const total = wanted * 2;
-  const hits = await index.search(query, total * 3, prefixes);
+  const rankedFor = async (text: string) => rankedHitsWithChunks(db, await index.search(text, total * 3, prefixes), text, weigher);
+  const ranked = await rankedFor(joined);
+  // The follow-up's own words lead: searched together with the longer questions before it, a
+  // new topic ("and what about globs?") would get only the old topic's passages.
+  const candidates = recent.trim() && query.trim() ? leadThenFill(await rankedFor(query), ranked, Math.ceil(wanted / 2)) : ranked;
   const perDocument = Math.max(2, Math.ceil(wanted / 2));
   const spread: FoundPassage[] = [];
   const spares: FoundPassage[] = [];
   const takenOf = new Map<string, number>();
-  for (const { hit, chunk } of await rankedHitsWithChunks(db, hits, query, weigher)) {
+  for (const { hit, chunk } of candidates) {
     const page = pageAtOffset(chunk, focusOf(chunk.text, hit.terms));
     const passage = { chunkId: chunk.id, docId: chunk.docId, seq: chunk.seq, page, text: chunk.text, score: hit.score };
     const taken = takenOf.get(chunk.docId) ?? 0;
@@ -69,6 +76,16 @@ export async function findPassages(
   return [...spread, ...spares.splice(0, missing), ...spares].slice(0, total);
 }
 
+/** The first `lead` of one ranking, then the other, then the rest of the first, each chunk once. */
+function leadThenFill<T extends { chunk: { id: string } }>(first: T[], second: T[], lead: number): T[] {
+  const seen = new Set<string>();
+  return [...first.slice(0, lead), ...second, ...first.slice(lead)].filter(({ chunk }) => {
+    if (seen.has(chunk.id)) return false;
+    seen.add(chunk.id);
+    return true;
+  });
+}
+
 /** Passages for the prompt, with what the prompt says of their documents. */
 export async function retrievePassages(
   searcher: LibrarySearcher,
@@ -76,8 +93,9 @@ export async function retrievePassages(
   query: string,
   wanted: number,
   prefixes?: ReadonlySet<string> | null,
+  recent = '',
 ): Promise<RetrievedPassage[]> {
-  return withListedDocuments(await searcher.findPassages(query, wanted, prefixes), docs, (passage, doc) => ({
+  return withListedDocuments(await searcher.findPassages(query, wanted, prefixes, recent), docs, (passage, doc) => ({
     ...passage,
     title: doc.title,
     fileName: doc.fileName,

@@ -10,13 +10,14 @@ import { textWeigher, type TextWeigher } from './hit-chunks';
  */
 export interface LibrarySearcher {
   searchPages(query: string, limit: number, prefixes?: ReadonlySet<string> | null): Promise<PageHit[]>;
-  findPassages(query: string, wanted: number, prefixes?: ReadonlySet<string> | null): Promise<FoundPassage[]>;
+  /** `recent`: the words of the questions a follow-up follows (see findPassages). */
+  findPassages(query: string, wanted: number, prefixes?: ReadonlySet<string> | null, recent?: string): Promise<FoundPassage[]>;
 }
 
 /** `weigher`: how the text of the best hits reorders them; the evaluation turns parts of it off. */
 export function searcherOver(db: LibraryDB, index: SearchableIndex, weigher: TextWeigher = textWeigher): LibrarySearcher {
   return {
     searchPages: (query, limit, prefixes) => findPages(db, index, query, limit, prefixes, weigher),
-    findPassages: (query, wanted, prefixes) => findPassages(db, index, query, wanted, prefixes, weigher),
+    findPassages: (query, wanted, prefixes, recent) => findPassages(db, index, query, wanted, prefixes, weigher, recent),
   };
 }

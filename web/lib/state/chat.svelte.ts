@@ -429,7 +429,7 @@ export class Chat {
       const { scope, query } = questionScope(question, recentQuestions[recentQuestions.length - 1] ?? '', this.library.scope, { usePhrase: this.usePeriodFromQuestion });
       // Their words about a period ("what did I save last week") say when, not what: left out.
       const recentWords = recentQuestions.map((q) => questionScope(q, '', WHOLE_LIBRARY).query);
-      const retrieving = info ? this.library.retrieve([query, ...recentWords].join(' ').trim(), this.settings.passageCount, scope) : Promise.resolve([]);
+      const retrieving = info ? this.library.retrieve(query, this.settings.passageCount, scope, recentWords.join(' ')) : Promise.resolve([]);
       retrieving.catch(() => undefined);
       conversation.updatedAt = Date.now();
       this.moveToTop(conversation);

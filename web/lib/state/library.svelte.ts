@@ -437,9 +437,9 @@ export class Library {
    * Passages for a question to the model within a scope: the `wanted` best, spread over the
    * documents that match, then as many spares (see findPassages).
    */
-  retrieve(query: string, wanted: number, scope: Scope = this.scope): Promise<RetrievedPassage[]> {
+  retrieve(query: string, wanted: number, scope: Scope = this.scope, recent = ''): Promise<RetrievedPassage[]> {
     if (!this.db || !this.index || !this.searchable) return Promise.resolve([]);
-    return retrievePassages(this.index, this.docsById, query, wanted, this.scopePrefixes(scope));
+    return retrievePassages(this.index, this.docsById, query, wanted, this.scopePrefixes(scope), recent);
   }
 
   get database(): LibraryDB | null {
