@@ -73,6 +73,13 @@ describe('chat with the library', () => {
     await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'How many mussels can a starfish eat in a year?', exact: true }).click();
     await log.getByRole('link', { name: /Tide Pools of the Northern Coast, page 2/ }).first().waitFor();
     expect(await log.innerText()).toMatch(/48 tokens answered/);
+
+    // The document deleted: its sources say so, and open nothing.
+    const library = page.getByRole('list', { name: 'Library' });
+    await library.getByRole('button', { name: `Delete ${TIDE_POOLS.title}`, exact: true }).click();
+    await library.getByRole('button', { name: `Really delete ${TIDE_POOLS.title}`, exact: true }).click();
+    await log.getByText(`${TIDE_POOLS.title} (no longer in your library)`).first().waitFor();
+    expect(await log.getByRole('link', { name: /Tide Pools of the Northern Coast/ }).count()).toBe(0);
     expect(errors).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
