@@ -29,6 +29,17 @@ describe('the keyboard focus', () => {
     await viewer.getByText('Page 1 of 3').waitFor();
     await page.keyboard.press('ArrowRight');
     await viewer.getByText('Page 2 of 3').waitFor();
+    // Zoomed by key at once after a page turn (the document is not opened again for it), and by
+    // button: the page is drawn wider, and back.
+    const drawnWidth = () => viewer.evaluate((dialog) => dialog.querySelector('canvas')?.getBoundingClientRect().width ?? 0);
+    await expect.poll(drawnWidth).toBeGreaterThan(0);
+    const fitted = await drawnWidth();
+    await page.keyboard.press('+');
+    await viewer.getByRole('group', { name: 'Zoom' }).getByText('125%').waitFor();
+    await expect.poll(drawnWidth).toBeGreaterThan(fitted * 1.2);
+    await viewer.getByRole('button', { name: 'Zoom out' }).click();
+    await viewer.getByRole('group', { name: 'Zoom' }).getByText('Fit to width').waitFor();
+    await expect.poll(drawnWidth).toBeLessThan(fitted * 1.05);
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'hidden' });
 
