@@ -114,6 +114,8 @@ export class Chat {
   private async markAbandonedAnswers(db: LibraryDB, conversations: StoredConversation[]): Promise<void> {
     const storage = arrivingStore();
     const kept = keptArrivingAnswers(storage);
+    // Kept for a conversation deleted since.
+    for (const id of kept.keys()) if (!conversations.some((c) => c.id === id)) forgetArrivingAnswer(storage, id);
     for (const conversation of conversations) {
       const arriving = conversation.messages.filter((m) => m.status === 'streaming');
       // Kept by a page that has gone, for an answer that has since ended (or was never stored).
