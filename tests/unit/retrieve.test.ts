@@ -4,6 +4,7 @@ import { openLibraryDB, type StoredChunk, type StoredDocument } from '../../web/
 import { beginDocument, chunkId, completeDocument, putChunks } from '../../web/lib/storage/library';
 import { LibraryIndex } from '../../web/lib/search/index';
 import { findPassages } from '../../web/lib/search/retrieve';
+import { findPages } from '../../web/lib/search/search-library';
 
 let dbCount = 0;
 
@@ -70,5 +71,20 @@ describe('passages for a question', () => {
     const { db, index } = await libraryOf({ manual: manualPages });
     expect(await findPassages(db, index, '   ', 6)).toEqual([]);
     expect(await findPassages(db, index, 'descale', 0)).toEqual([]);
+  });
+});
+
+describe('pages for the search box', () => {
+  it('give one result for a document found by a word of its title alone, not one per page', async () => {
+    // The documents are titled by their names: every chunk of "kettle" matches "kettle".
+    const { db, index } = await libraryOf({
+      kettle: ['Boil water for tea.', 'Descale with vinegar.', 'Keep the lid closed.', 'Wipe it dry.'],
+      notes: ['The gooseneck kettle pours slowly.', 'Buy filters.'],
+    });
+    const pages = await findPages(db, index, 'kettle', 10);
+    const fromKettle = pages.filter((p) => docOf(p) === 'kettle');
+    expect(fromKettle).toHaveLength(1);
+    // The page whose text holds the word is a result of its own.
+    expect(pages.some((p) => docOf(p) === 'notes' && p.page === 1)).toBe(true);
   });
 });

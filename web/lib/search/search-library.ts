@@ -39,9 +39,17 @@ export async function findPages(
   // A few more hits than results: two chunks of one page show as one result.
   const hits = await index.search(query, limit + 10, prefixes);
   const seenPages = new Set<string>();
+  /** Documents with a result whose text holds none of the query's words: it matched by its title. */
+  const foundByTitle = new Set<string>();
   const results: PageHit[] = [];
   for (const { hit, chunk } of await rankedHitsWithChunks(db, hits, query, weigher)) {
     const { pieces, focus } = snippet(chunk.text, hit.terms);
+    // Every chunk of a document matches a word of its title: one of them stands for the
+    // document, not a page of results each, in no telling order.
+    if (!pieces.some((piece) => piece.hit)) {
+      if (foundByTitle.has(chunk.docId)) continue;
+      foundByTitle.add(chunk.docId);
+    }
     // A chunk that spans pages cites the page where its matches are.
     const page = pageAtOffset(chunk, focus);
     const pageKey = `${chunk.docId}:${page}`;
