@@ -42,7 +42,10 @@ export class Chat {
   rememberApiKey = $state(false);
   /** False once the person removed the period their question names (the chip by the question field). */
   usePeriodFromQuestion = $state(true);
-  /** False until the stored settings are read: a Settings form opened sooner would show, and save, the defaults. */
+  /**
+   * False until the stored settings are read: a Settings form opened sooner would show, and
+   * save, the defaults. True from the moment `started` settles.
+   */
   settingsLoaded = $state(false);
   /** The id of the answer being streamed, if any. */
   streamingId = $state<string | null>(null);
@@ -66,7 +69,6 @@ export class Chat {
    */
   private readonly started: Promise<void>;
   private markStarted: () => void = () => undefined;
-  private hasStarted = false;
   private controller: AbortController | null = null;
   private readonly builder: PromptBuilder;
 
@@ -89,7 +91,6 @@ export class Chat {
       await this.loadSettings();
     } finally {
       this.settingsLoaded = true;
-      this.hasStarted = true;
       this.markStarted();
     }
     this.tabs?.listen((message) => {
@@ -483,7 +484,7 @@ export class Chat {
       // Before the chat has started, the save waits for the database, and the conversation
       // need not: a refresh keeps what is not stored yet, and the person can ask again.
       const saved = this.save(conversation);
-      if (this.hasStarted) await saved;
+      if (this.settingsLoaded) await saved;
       if (this.streamingConversation === conversation) this.streamingConversation = null;
     }
   }
