@@ -51,10 +51,12 @@ export async function findPassages(
   if (wanted <= 0 || joined.length === 0) return [];
   const total = wanted * 2;
   const rankedFor = async (text: string) => rankedHitsWithChunks(db, await index.search(text, total * 3, prefixes), text, weigher);
-  const ranked = await rankedFor(joined);
   // The follow-up's own words lead: searched together with the longer questions before it, a
-  // new topic ("and what about globs?") would get only the old topic's passages.
-  const candidates = recent.trim() && query.trim() ? leadThenFill(await rankedFor(query), ranked, Math.ceil(wanted / 2)) : ranked;
+  // new topic ("and what about globs?") would get only the old topic's passages. Both searches
+  // are begun at once, so the reads of their chunks overlap.
+  const followUp = recent.trim().length > 0 && query.trim().length > 0;
+  const [ranked, own] = await Promise.all([rankedFor(joined), followUp ? rankedFor(query) : null]);
+  const candidates = own ? leadThenFill(own, ranked, Math.ceil(wanted / 2)) : ranked;
   const perDocument = Math.max(2, Math.ceil(wanted / 2));
   const spread: FoundPassage[] = [];
   const spares: FoundPassage[] = [];
